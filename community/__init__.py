@@ -1,0 +1,167 @@
+"""Conecta TT: the network of technology-transfer and IP professionals across Latin America."""
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask, g, request
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from community.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+def create_app(config="development") -> Flask:
+    """Build the application from a config name ("development", "testing", "production") or class."""
+    from config import CONFIGS
+
+    config_class = CONFIGS[config] if isinstance(config, str) else config
+    config_class.check()
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(config_class)
+    os.makedirs(app.instance_path, exist_ok=True)  # the SQLite default lives there
+
+    _init_extensions(app)
+    _init_templates(app)
+    _register_blueprints(app)
+    _register_cli(app)
+    _register_request_hooks(app)
+
+    from community.errors import register_error_handlers
+
+    register_error_handlers(app)
+    return app
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record):
+    """WAL, a busy timeout and foreign keys, so several workers can write to SQLite at once."""
+    if type(dbapi_connection).__module__ != "sqlite3":
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _init_extensions(app: Flask) -> None:
+    from community.i18n import select_locale, select_timezone
+    from community.types import render_migration_type
+
+    db.init_app(app)
+    # Batch mode lets Alembic alter SQLite tables (it copies them); a no-op on PostgreSQL.
+    migrate.init_app(
+        app,
+        db,
+        directory=str(Path(app.root_path).parent / "migrations"),
+        render_as_batch=True,
+        render_item=render_migration_type,
+    )
+    csrf.init_app(app)
+    limiter.init_app(app)
+    bootstrap.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("Please log in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    from community.accounts.models import User
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        # The id carries the member's session token; a rotated token ends every older session.
+        member_id, _, token = user_id.partition(":")
+        if not member_id.isdigit() or not token:
+            return None
+        user = db.session.get(User, int(member_id))
+        if user is None or not user.is_active or not secrets.compare_digest(user.session_token, token):
+            return None
+        return user
+
+
+def _init_templates(app: Flask) -> None:
+    from flask_babel import format_date, format_datetime, format_number
+
+    from community import i18n
+    from community.types import utcnow
+
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
+    app.jinja_env.globals.update(
+        LANGUAGES=i18n.LANGUAGES,
+        language_name=i18n.language_name,
+        country_name=i18n.country_name,
+        format_date=format_date,
+        format_datetime=format_datetime,
+        format_number=format_number,
+        now=utcnow,
+    )
+
+    @app.context_processor
+    def language_context():
+        return {"current_language": i18n.current_language()}
+
+
+def _register_blueprints(app: Flask) -> None:
+    from community.accounts.views import bp as accounts_bp
+    from community.main.views import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(accounts_bp)
+
+
+def _register_cli(app: Flask) -> None:
+    from community.accounts.cli import users_cli
+    from community.mail.cli import mail_cli
+    from community.seed.cli import seed_cli
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(mail_cli)
+    app.cli.add_command(seed_cli)
+
+
+def _register_request_hooks(app: Flask) -> None:
+    from community.accounts.services import touch_last_seen
+    from community.mail.sender import send_queued
+
+    @app.before_request
+    def record_activity():
+        if current_user.is_authenticated and request.endpoint not in ("static", "bootstrap.static", "main.healthz"):
+            touch_last_seen(current_user)
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        if app.config["MAIL_SEND_AFTER_REQUEST"] and g.get("mail_queued"):
+            response.call_on_close(lambda: _deliver_now(app, send_queued))
+        return response
+
+
+def _deliver_now(app: Flask, send_queued) -> None:
+    with app.app_context():
+        send_queued()

@@ -1,0 +1,85 @@
+import enum
+import secrets
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from flask_login import UserMixin
+from sqlalchemy import Enum, String
+from sqlalchemy.orm import Mapped, mapped_column
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from community.extensions import db
+from community.types import UTCDateTime, utcnow
+
+
+class Role(enum.Enum):
+    MEMBER = "member"
+    MODERATOR = "moderator"
+    ADMIN = "admin"
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(256))
+    display_name: Mapped[str] = mapped_column(String(80))
+    country: Mapped[str | None] = mapped_column(String(2), index=True)
+    locale: Mapped[str] = mapped_column(String(5), default="es")
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    role: Mapped[Role] = mapped_column(
+        Enum(Role, name="user_role", values_callable=lambda e: [m.value for m in e]), default=Role.MEMBER
+    )
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    is_approved: Mapped[bool] = mapped_column(default=True)
+    # Part of every session and remember-me cookie; replacing it ends all sessions at once.
+    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email}>"
+
+    @property
+    def name(self):
+        """The name shown to others; a deleted account's content stays, signed by a former member."""
+        return _l("Former member") if self.is_deleted else self.display_name
+
+    def set_password(self, password: str) -> None:
+        # Werkzeug's default is scrypt with a random salt per password.
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    def rotate_session_token(self) -> None:
+        self.session_token = new_session_token()
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.email_confirmed_at is not None
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def is_active(self) -> bool:
+        return self.is_confirmed and self.is_approved and not self.is_deleted
+
+    @property
+    def is_moderator(self) -> bool:
+        return self.role in (Role.MODERATOR, Role.ADMIN)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.ADMIN

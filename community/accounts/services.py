@@ -1,0 +1,281 @@
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from community.accounts.models import Role, User
+from community.accounts.tokens import INVALID, fingerprint, make_token, read_token
+from community.errors import ActionRefused, PermissionDenied
+from community.extensions import db
+from community.i18n import LANGUAGES, default_timezone_for, is_timezone
+from community.mail import external_url, queue_email
+from community.types import utcnow
+
+WRONG_CREDENTIALS = _l("Wrong e-mail address or password.")
+
+
+def normalize_email(address: str) -> str:
+    return address.strip().lower()
+
+
+def get_user_by_email(address: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalize_email(address)))
+
+
+def register_member(email: str, password: str, display_name: str, country: str, locale: str) -> User | None:
+    """Create an unconfirmed member and mail them a confirmation link.
+
+    If the address already has an account, nothing is created and its owner is told by e-mail
+    instead, so the form never reveals who is a member. Returns the new User, or None.
+    """
+    email = normalize_email(email)
+    existing = get_user_by_email(email)
+    if existing is not None:
+        if not existing.is_deleted:
+            queue_email(
+                existing,
+                _l("Someone tried to join %(site)s with your address", site=current_app.config["SITE_NAME"]),
+                "accounts/email/already_registered",
+                login_url=external_url("accounts.login"),
+                reset_url=external_url("accounts.forgot_password"),
+            )
+            db.session.commit()
+        return None
+    user = User(
+        email=email,
+        display_name=display_name.strip(),
+        country=country,
+        locale=locale if locale in LANGUAGES else "es",
+        timezone=default_timezone_for(country),
+        is_approved=not current_app.config["REQUIRE_APPROVAL"],
+    )
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    _queue_confirmation(user)
+    db.session.commit()
+    return user
+
+
+def _queue_confirmation(user: User) -> None:
+    token = make_token("confirm", uid=user.id, email=user.email)
+    queue_email(
+        user,
+        _l("Confirm your e-mail address for %(site)s", site=current_app.config["SITE_NAME"]),
+        "accounts/email/confirm",
+        confirm_url=external_url("accounts.confirm_email", token=token),
+    )
+
+
+def resend_confirmation(email: str) -> None:
+    """Mail a new confirmation link if the address belongs to an unconfirmed member; say nothing otherwise."""
+    user = get_user_by_email(email)
+    if user is None or user.is_confirmed or user.is_deleted:
+        return
+    _queue_confirmation(user)
+    db.session.commit()
+
+
+def confirm_email(token: str) -> User:
+    """Mark the member's address confirmed; raise ActionRefused for a bad, expired or stale link."""
+    payload = read_token("confirm", token, current_app.config["CONFIRM_TOKEN_MAX_AGE"])
+    user = db.session.get(User, payload.get("uid"))
+    if user is None or user.is_deleted or user.email != payload.get("email"):
+        raise ActionRefused(INVALID)
+    if not user.is_confirmed:
+        user.email_confirmed_at = utcnow()
+        db.session.commit()
+    return user
+
+
+def authenticate(email: str, password: str) -> User:
+    """The member with these credentials, ready to be logged in; ActionRefused says why not."""
+    user = get_user_by_email(email)
+    if user is None or user.is_deleted or not user.check_password(password):
+        raise ActionRefused(WRONG_CREDENTIALS)
+    if not user.is_confirmed:
+        raise ActionRefused(_l("Please confirm your e-mail address first: follow the link we sent you."))
+    if not user.is_approved:
+        raise ActionRefused(_l("Your membership is waiting for a moderator's approval. We will write to you."))
+    return user
+
+
+def touch_last_seen(user: User) -> None:
+    """Record activity at most every five minutes, so page views rarely write."""
+    now = utcnow()
+    if user.last_seen_at is None or (now - user.last_seen_at).total_seconds() > 300:
+        user.last_seen_at = now
+        db.session.commit()
+
+
+def request_password_reset(email: str) -> None:
+    """Mail a reset link if the address has an account. The caller shows the same answer either way."""
+    user = get_user_by_email(email)
+    if user is None or user.is_deleted:
+        return
+    # Bound to the current password hash: once used (or the password changes) the link is dead.
+    token = make_token("reset", uid=user.id, pw=fingerprint(user.password_hash))
+    queue_email(
+        user,
+        _l("Reset your %(site)s password", site=current_app.config["SITE_NAME"]),
+        "accounts/email/reset_password",
+        reset_url=external_url("accounts.reset_password", token=token),
+        hours=current_app.config["RESET_TOKEN_MAX_AGE"] // 3600,
+    )
+    db.session.commit()
+
+
+def check_reset_token(token: str) -> User:
+    payload = read_token("reset", token, current_app.config["RESET_TOKEN_MAX_AGE"])
+    user = db.session.get(User, payload.get("uid"))
+    if user is None or user.is_deleted or payload.get("pw") != fingerprint(user.password_hash):
+        raise ActionRefused(INVALID)
+    return user
+
+
+def reset_password(token: str, new_password: str) -> User:
+    """Set a new password from a reset link and end every existing session of the member."""
+    user = check_reset_token(token)
+    user.set_password(new_password)
+    user.rotate_session_token()
+    # Following the link proves the member reads this mailbox.
+    if not user.is_confirmed:
+        user.email_confirmed_at = utcnow()
+    db.session.commit()
+    return user
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    """Replace the password and end every other session (the caller logs the current one in again)."""
+    if not user.check_password(current_password):
+        raise ActionRefused(_l("Your current password is not correct."))
+    user.set_password(new_password)
+    user.rotate_session_token()
+    db.session.commit()
+
+
+def log_out_everywhere(user: User) -> None:
+    """End every session and remember-me cookie of the member, on every device."""
+    user.rotate_session_token()
+    db.session.commit()
+
+
+def request_email_change(user: User, password: str, new_email: str) -> None:
+    """Mail a confirmation link to the new address; the address changes only when it is followed."""
+    if not user.check_password(password):
+        raise ActionRefused(_l("Your current password is not correct."))
+    new_email = normalize_email(new_email)
+    if new_email == user.email:
+        raise ActionRefused(_l("This is already your e-mail address."))
+    if get_user_by_email(new_email) is not None:
+        raise ActionRefused(_l("This address cannot be used. Please choose another one."))
+    token = make_token("change-email", uid=user.id, email=new_email, old=user.email)
+    queue_email(
+        user,
+        _l("Confirm your new e-mail address for %(site)s", site=current_app.config["SITE_NAME"]),
+        "accounts/email/change_email",
+        to=new_email,
+        new_email=new_email,
+        confirm_url=external_url("accounts.confirm_email_change", token=token),
+    )
+    db.session.commit()
+
+
+def confirm_email_change(token: str) -> User:
+    """Switch the member to the confirmed new address and tell the old one."""
+    payload = read_token("change-email", token, current_app.config["CONFIRM_TOKEN_MAX_AGE"])
+    user = db.session.get(User, payload.get("uid"))
+    new_email = payload.get("email", "")
+    if user is None or user.is_deleted or user.email != payload.get("old"):
+        raise ActionRefused(INVALID)
+    if get_user_by_email(new_email) is not None:
+        raise ActionRefused(_l("This address cannot be used. Please choose another one."))
+    old_email = user.email
+    user.email = new_email
+    user.email_confirmed_at = utcnow()
+    queue_email(
+        user,
+        _l("Your %(site)s e-mail address was changed", site=current_app.config["SITE_NAME"]),
+        "accounts/email/email_changed",
+        to=old_email,
+        new_email=new_email,
+    )
+    db.session.commit()
+    return user
+
+
+def update_preferences(user: User, locale: str, timezone: str) -> None:
+    if locale not in LANGUAGES:
+        raise ActionRefused(_l("Please choose one of the offered languages."))
+    if not is_timezone(timezone):
+        raise ActionRefused(_l("Please choose a valid time zone."))
+    user.locale = locale
+    user.timezone = timezone
+    db.session.commit()
+
+
+def set_language(user: User, locale: str) -> None:
+    if locale not in LANGUAGES:
+        raise ActionRefused(_l("Please choose one of the offered languages."))
+    user.locale = locale
+    db.session.commit()
+
+
+def delete_account(user: User, password: str) -> None:
+    """Remove the member's personal data; their contributions stay, shown as a former member's."""
+    if not user.check_password(password):
+        raise ActionRefused(_l("Your current password is not correct."))
+    user.deleted_at = utcnow()
+    user.email = f"deleted-{user.id}@invalid"
+    user.display_name = ""
+    user.country = None
+    user.password_hash = ""
+    user.rotate_session_token()
+    db.session.commit()
+
+
+def can_approve_members(user: User) -> bool:
+    return user.is_authenticated and user.is_moderator
+
+
+def list_pending_members(page: int, per_page: int = 25):
+    query = (
+        select(User)
+        .where(User.is_approved.is_(False), User.deleted_at.is_(None))
+        .order_by(User.created_at, User.id)
+    )
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def approve_member(moderator: User, member: User) -> None:
+    """Let a waiting member in and tell them by e-mail."""
+    if not can_approve_members(moderator):
+        raise PermissionDenied
+    if member.is_approved or member.is_deleted:
+        raise ActionRefused(_l("This member does not need approval."))
+    member.is_approved = True
+    queue_email(
+        member,
+        _l("Welcome to %(site)s: your membership was approved", site=current_app.config["SITE_NAME"]),
+        "accounts/email/approved",
+        login_url=external_url("accounts.login"),
+    )
+    db.session.commit()
+
+
+def create_admin(email: str, display_name: str, password: str, country: str | None = None) -> User:
+    """Create a confirmed administrator, or promote the member who has this address."""
+    user = get_user_by_email(email)
+    if user is None:
+        user = User(email=normalize_email(email), display_name=display_name, country=country, locale="es")
+        user.timezone = default_timezone_for(country)
+        db.session.add(user)
+    user.set_password(password)
+    user.role = Role.ADMIN
+    user.is_approved = True
+    user.email_confirmed_at = user.email_confirmed_at or utcnow()
+    db.session.commit()
+    return user
+
+
+def count_members() -> int:
+    return db.session.scalar(select(func.count(User.id)).where(User.deleted_at.is_(None))) or 0

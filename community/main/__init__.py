@@ -1,0 +1,1 @@
+"""The site's front pages: home and dashboard, language switching, health check."""

@@ -1,0 +1,1 @@
+"""Seed data: the demo network that `make run` loads on a fresh database."""

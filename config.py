@@ -1,0 +1,113 @@
+"""Configuration classes; every setting can be overridden by an environment variable of the same name."""
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'conecta.db'}")
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    SITE_NAME = os.environ.get("SITE_NAME", "Conecta TT")
+    # Absolute address used in e-mails (links must work outside a request, e.g. from cron).
+    SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:5000")
+
+    # Accounts
+    REQUIRE_APPROVAL = _env_bool("REQUIRE_APPROVAL", False)
+    CONFIRM_TOKEN_MAX_AGE = _env_int("CONFIRM_TOKEN_MAX_AGE", 3 * 24 * 3600)
+    RESET_TOKEN_MAX_AGE = _env_int("RESET_TOKEN_MAX_AGE", 2 * 3600)
+    REMEMBER_COOKIE_DURATION = _env_int("REMEMBER_COOKIE_DURATION", 30 * 24 * 3600)
+    AUTH_RATE_LIMIT = os.environ.get("AUTH_RATE_LIMIT", "10 per minute; 100 per hour")
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_HEADERS_ENABLED = True
+
+    # Mail: every message goes through the outbox and is delivered by `flask mail send-queued`.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = _env_int("MAIL_PORT", 25)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", False)
+    MAIL_USE_SSL = _env_bool("MAIL_USE_SSL", False)
+    MAIL_TIMEOUT = _env_int("MAIL_TIMEOUT", 10)
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Conecta TT <no-reply@conecta-tt.org>")
+    MAIL_MAX_ATTEMPTS = _env_int("MAIL_MAX_ATTEMPTS", 12)
+    # Print each outgoing message on the terminal (development: click the confirmation link there).
+    MAIL_CONSOLE = _env_bool("MAIL_CONSOLE", False)
+    # Deliver the outbox right after the request that filled it, instead of waiting for the cron job.
+    MAIL_SEND_AFTER_REQUEST = _env_bool("MAIL_SEND_AFTER_REQUEST", False)
+
+    # Languages and time
+    BABEL_DEFAULT_LOCALE = "es"
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
+
+    # Bootstrap is served from this site, never from a CDN.
+    BOOTSTRAP_SERVE_LOCAL = True
+    BOOTSTRAP_BTN_STYLE = "primary"
+
+    MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 4 * 1024 * 1024)
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session; a stale tab must not lose a long post
+
+    @classmethod
+    def check(cls) -> None:
+        """Refuse to start with settings that are unsafe for this kind of deployment."""
+
+
+class DevelopmentConfig(Config):
+    DEBUG = True
+    MAIL_CONSOLE = _env_bool("MAIL_CONSOLE", True)
+    MAIL_SEND_AFTER_REQUEST = _env_bool("MAIL_SEND_AFTER_REQUEST", True)
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "testing-secret-key"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = False
+    SITE_URL = "http://localhost"
+    SERVER_NAME = None
+    MAIL_SERVER = ""
+    MAIL_CONSOLE = False
+    MAIL_SEND_AFTER_REQUEST = False
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
+    REMEMBER_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
+    PREFERRED_URL_SCHEME = "https"
+
+    @classmethod
+    def check(cls) -> None:
+        secret = os.environ.get("SECRET_KEY", "")
+        if len(secret) < 32 or secret == Config.SECRET_KEY:
+            raise RuntimeError("ProductionConfig needs SECRET_KEY: a random string of at least 32 characters.")
+        if not os.environ.get("DATABASE_URL"):
+            raise RuntimeError("ProductionConfig needs DATABASE_URL (e.g. postgresql+psycopg://user@host/db).")
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
