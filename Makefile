@@ -1,0 +1,68 @@
+# Conecta TT: `make run` serves the site with demo data, `make test` runs every check.
+VENV ?= .venv
+PYTHON ?= python3
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+export COMMUNITY_CONFIG ?= development
+
+.PHONY: run test lint translations translations-compile translations-check db-check pytest system-deps clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed-app: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+run: $(VENV)/.installed-app translations-compile
+	$(FLASK) db upgrade
+	$(FLASK) seed demo --if-empty
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: $(VENV)/.installed-dev lint translations-compile translations-check db-check pytest
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+
+translations-compile: $(VENV)/.installed-app
+	$(BIN)/pybabel -q compile -d translations
+
+# Fails on any string of the code that is missing, untranslated or fuzzy in es or pt.
+translations-check: $(VENV)/.installed-dev
+	$(BIN)/python scripts/check_translations.py
+
+# Extract the strings of the code and merge them into the es and pt catalogs, then compile.
+translations: $(VENV)/.installed-dev
+	$(BIN)/pybabel extract -F babel.cfg -k _l -c "i18n:" --add-location=file --no-wrap \
+		--project "Conecta TT" --copyright-holder "Conecta TT" -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-wrap --ignore-obsolete
+	$(BIN)/pybabel -q compile -d translations
+
+# The models must match the migrations: upgrade an empty database, then ask Alembic for differences.
+db-check: $(VENV)/.installed-dev
+	@tmp=$$(mktemp -d) && \
+	DATABASE_URL=sqlite:///$$tmp/check.db $(FLASK) db upgrade >/dev/null 2>&1 && \
+	DATABASE_URL=sqlite:///$$tmp/check.db $(FLASK) db check; status=$$?; rm -rf $$tmp; exit $$status
+
+# The whole suite on SQLite, then again on PostgreSQL when TEST_DATABASE_URL is set.
+pytest: $(VENV)/.installed-dev translations-compile
+	env -u TEST_DATABASE_URL $(BIN)/pytest
+	@if [ -n "$$TEST_DATABASE_URL" ]; then echo "== again on PostgreSQL =="; $(BIN)/pytest; fi
+
+# Debian packages the browser tests and translation checks use (run as root, as CI does).
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v chromedriver >/dev/null || missing="$$missing chromium-driver"; \
+	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	if [ -n "$$missing" ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache translations/*/LC_MESSAGES/*.mo

@@ -1,0 +1,149 @@
+"""Fixtures shared by every test: the app on a clean database, clients, mail and a real SMTP server."""
+
+import email
+import email.policy
+import os
+import socket
+
+import pytest
+from sqlalchemy import create_engine, select, text
+
+from community import create_app
+from community.extensions import db
+from community.mail.models import OutboxMessage
+from config import TestingConfig
+
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fresh_postgres_schema():
+    """Start a PostgreSQL run from an empty schema, whatever an earlier run left behind."""
+    if POSTGRES_URL.startswith("postgresql"):
+        engine = create_engine(POSTGRES_URL)
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+    yield
+
+
+def _empty_all_tables() -> None:
+    tables = [table.name for table in reversed(db.metadata.sorted_tables)]
+    if db.engine.dialect.name == "postgresql":
+        quoted = ", ".join(f'"{name}"' for name in tables)
+        db.session.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+    else:
+        for name in tables:
+            db.session.execute(text(f'DELETE FROM "{name}"'))
+    db.session.commit()
+
+
+@pytest.fixture
+def app_config() -> dict:
+    """Settings a test module may override for its `app` (e.g. REQUIRE_APPROVAL=True)."""
+    return {}
+
+
+@pytest.fixture
+def app(app_config):
+    app = create_app(TestingConfig)
+    app.config.update(app_config)
+    with app.app_context():
+        db.create_all()
+        yield app
+        db.session.rollback()
+        db.session.remove()
+        if db.engine.dialect.name == "postgresql" or not app.config["SQLALCHEMY_DATABASE_URI"].endswith("://"):
+            _empty_all_tables()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def login(client):
+    """Log `user` in on `client` without going through the form."""
+
+    def log_in(user):
+        with client.session_transaction() as session:
+            session["_user_id"] = user.get_id()
+            session["_fresh"] = True
+        return user
+
+    return log_in
+
+
+class Outbox:
+    """The e-mails the app has queued, read from the database each time."""
+
+    def _all(self) -> list[OutboxMessage]:
+        db.session.expire_all()
+        return list(db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+
+    def __iter__(self):
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def to(self, address: str) -> list[OutboxMessage]:
+        return [message for message in self._all() if message.recipient == address]
+
+    @property
+    def last(self) -> OutboxMessage:
+        messages = self._all()
+        assert messages, "no e-mail was queued"
+        return messages[-1]
+
+
+@pytest.fixture
+def outbox(app) -> Outbox:
+    return Outbox()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class SMTPServer:
+    """A real aiosmtpd server on 127.0.0.1 that keeps what it receives as parsed messages."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.messages: list[email.message.EmailMessage] = []
+        self.controller = None
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+        return "250 Message accepted for delivery"
+
+    def start(self) -> None:
+        from aiosmtpd.controller import Controller
+
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+
+@pytest.fixture
+def smtp_server(app):
+    server = SMTPServer()
+    server.start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port, MAIL_TIMEOUT=5)
+    yield server
+    server.stop()

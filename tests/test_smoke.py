@@ -1,0 +1,13 @@
+from tests.factories import make_user
+
+
+def test_home_page_invites_visitors_to_join(client):
+    response = client.get("/", headers={"Accept-Language": "en"})
+    assert response.status_code == 200
+    assert b"Join the network" in response.data
+
+
+def test_member_sees_dashboard(client, login):
+    login(make_user(display_name="Ana"))
+    response = client.get("/")
+    assert "Ana" in response.get_data(as_text=True)
