@@ -26,7 +26,10 @@ ERROR_TEXTS = {
     405: (_l("Method not allowed"), _l("This address does not accept that kind of request.")),
     413: (_l("Too large"), _l("What you sent is too large. Please send something smaller.")),
     429: (_l("Too many requests"), _l("You have made too many requests. Please wait a moment and try again.")),
-    500: (_l("Something went wrong"), _l("An unexpected error happened on our side. It has been logged; please try again later.")),
+    500: (
+        _l("Something went wrong"),
+        _l("An unexpected error happened on our side. It has been logged; please try again later."),
+    ),
 }
 CSRF_TEXT = _l("Your form expired or was sent from another site. Please reload the page and try again.")
 

@@ -1,5 +1,6 @@
 """Delivery of the outbox over SMTP, with retries and backoff; nothing is dropped while SMTP is down."""
 
+import contextlib
 import smtplib
 import sys
 from datetime import datetime, timedelta
@@ -106,9 +107,7 @@ def send_queued(limit: int = 200, now: datetime | None = None) -> tuple[int, int
             item.sent_at = now
             item.last_error = None
     if connection is not None:
-        try:
+        with contextlib.suppress(OSError, smtplib.SMTPException):
             connection.quit()
-        except (OSError, smtplib.SMTPException):
-            pass
     db.session.commit()
     return sent, failed

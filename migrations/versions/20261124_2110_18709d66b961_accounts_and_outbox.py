@@ -70,3 +70,6 @@ def downgrade():
         batch_op.drop_index('ix_outbox_messages_due')
 
     op.drop_table('outbox_messages')
+    # PostgreSQL keeps enum types after their tables are gone.
+    sa.Enum(name='outbox_status').drop(op.get_bind(), checkfirst=True)
+    sa.Enum(name='user_role').drop(op.get_bind(), checkfirst=True)

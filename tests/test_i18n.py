@@ -1,0 +1,108 @@
+"""Three languages everywhere: catalogs complete and valid, pages and every e-mail in es, pt and en."""
+
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+from flask_babel import force_locale, gettext
+
+from community.mail import queue_email
+from scripts.check_translations import CATALOG_LANGUAGES, problems, source_msgids
+from tests.factories import make_user
+
+ROOT = Path(__file__).resolve().parent.parent
+LANGUAGES = ("es", "pt", "en")
+
+
+def _catalog(language):
+    with (ROOT / "translations" / language / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        return read_po(handle)
+
+
+@pytest.mark.parametrize("language", CATALOG_LANGUAGES)
+def test_every_string_of_the_code_is_translated(language):
+    assert problems(language, source_msgids()) == []
+
+
+@pytest.mark.parametrize("language", CATALOG_LANGUAGES)
+def test_catalog_placeholders_match_their_source(language):
+    errors = [(message.id, [str(e) for e in errs]) for message, errs in _catalog(language).check()]
+    assert errors == []
+
+
+@pytest.mark.parametrize("language", CATALOG_LANGUAGES)
+def test_catalogs_are_compiled_for_the_app(language):
+    compiled = ROOT / "translations" / language / "LC_MESSAGES" / "messages.mo"
+    assert compiled.exists(), "run `make translations-compile`"
+
+
+def _translation(language: str, msgid: str) -> str:
+    if language == "en":
+        return msgid
+    return _catalog(language)[msgid].string
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize(
+    ("path", "title"),
+    [
+        ("/", "Welcome"),
+        ("/join", "Join the network"),
+        ("/login", "Log in"),
+        ("/password/forgot", "Forgot your password?"),
+    ],
+)
+def test_visitor_pages_speak_the_chosen_language(client, language, path, title):
+    response = client.get(path, headers={"Accept-Language": language})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert f'<html lang="{language}">' in page
+    assert f"<title>{_translation(language, title)} · Conecta TT</title>" in page
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_dashboard_speaks_the_members_language(client, login, language):
+    login(make_user(locale=language))
+    page = client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert f'<html lang="{language}">' in page
+    assert _translation(language, "Dashboard") in page
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_error_pages_speak_the_visitors_language(client, language):
+    page = client.get("/no-such-page", headers={"Accept-Language": language}).get_data(as_text=True)
+    assert _translation(language, "Page not found") in page
+
+
+# Every e-mail template with the context its service passes; a new e-mail must be added here.
+EMAIL_CONTEXTS = {
+    "accounts/email/confirm": {"confirm_url": "http://localhost/confirm/t"},
+    "accounts/email/already_registered": {"login_url": "http://localhost/login", "reset_url": "http://localhost/r"},
+    "accounts/email/reset_password": {"reset_url": "http://localhost/password/reset/t", "hours": 2},
+    "accounts/email/change_email": {"new_email": "new@example.org", "confirm_url": "http://localhost/c"},
+    "accounts/email/email_changed": {"new_email": "new@example.org"},
+    "accounts/email/approved": {"login_url": "http://localhost/login"},
+}
+
+
+def test_every_email_template_is_listed_here():
+    templates = {
+        str(path.relative_to(path.parents[2]).with_suffix(""))
+        for path in (ROOT / "community").glob("*/templates/*/email/*.txt")
+    }
+    assert templates == set(EMAIL_CONTEXTS)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("template", sorted(EMAIL_CONTEXTS))
+def test_every_email_is_written_in_the_recipients_language(app, language, template):
+    member = make_user(locale=language, display_name="Ana Conceição")
+    message = queue_email(member, "Subject", template, **EMAIL_CONTEXTS[template])
+    with force_locale(language):
+        greeting = gettext("Hello %(name)s,", name="Ana Conceição")
+        footer = gettext("You receive this e-mail because of your account at %(site)s.", site="Conecta TT")
+    assert message.locale == language
+    assert greeting in message.text_body and footer in message.text_body
+    assert greeting in message.html_body and f'<html lang="{language}">' in message.html_body
+    for url in (value for value in EMAIL_CONTEXTS[template].values() if str(value).startswith("http")):
+        assert url in message.text_body and url in message.html_body

@@ -1,0 +1,60 @@
+"""The migrations build exactly the schema the models describe, on SQLite and on PostgreSQL."""
+
+import os
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import make_url
+
+from community import create_app
+from community.extensions import db
+from config import TestingConfig
+
+
+@pytest.fixture
+def empty_database_url(tmp_path):
+    """A database with nothing in it: a new SQLite file, or a new PostgreSQL database beside the test one."""
+    postgres = os.environ.get("TEST_DATABASE_URL", "")
+    if not postgres.startswith("postgresql"):
+        yield f"sqlite:///{tmp_path / 'migrations.db'}"
+        return
+    url = make_url(postgres)
+    name = f"{url.database}_migrations"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    yield url.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _differences(app) -> list:
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return compare_metadata(context, db.metadata)
+
+
+def test_upgrading_an_empty_database_gives_exactly_the_models(empty_database_url):
+    config = type("MigrationTestConfig", (TestingConfig,), {"SQLALCHEMY_DATABASE_URI": empty_database_url})
+    app = create_app(config)
+    with app.app_context():
+        upgrade()
+        assert _differences(app) == []
+        db.engine.dispose()
+
+
+def test_every_migration_can_be_undone_and_redone(empty_database_url):
+    config = type("MigrationTestConfig", (TestingConfig,), {"SQLALCHEMY_DATABASE_URI": empty_database_url})
+    app = create_app(config)
+    with app.app_context():
+        upgrade()
+        downgrade(revision="base")
+        assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+        upgrade()
+        assert _differences(app) == []
+        db.engine.dispose()
