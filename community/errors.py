@@ -5,6 +5,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from community.extensions import db
+
 
 class PermissionDenied(Exception):
     """The current member may not do this; shown as a 403 page."""
@@ -13,9 +15,11 @@ class PermissionDenied(Exception):
 class ActionRefused(Exception):
     """The action is understood but not allowed in the current state; views show `reason` to the member."""
 
-    def __init__(self, reason):
-        super().__init__(str(reason))
+    def __init__(self, reason, field: str | None = None):
+        # Kept lazy: translated when shown, so a service may raise it outside a request (CLI, cron).
+        super().__init__(reason)
         self.reason = reason
+        self.field = field  # the form field the reason is about, when there is one
 
 
 # i18n: titles and explanations of the error pages.
@@ -57,6 +61,9 @@ def register_error_handlers(app: Flask) -> None:
     def http_error(error: HTTPException):
         if error.code is None or error.code < 400:
             return error
+        if error.code >= 500:
+            # The failure may have broken the transaction, and the page still reads the member.
+            db.session.rollback()
         # Keep headers such as Allow (405) and Retry-After (429) that the error carries.
         headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
         return _render(error.code, headers=headers)

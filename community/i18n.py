@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from babel import Locale
 from babel.core import get_global
-from flask import request, session
+from flask import has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -39,6 +39,8 @@ _NOT_COUNTRIES = {"ZZ", "EU", "EZ", "UN", "QO", "XA", "XB", "AQ"}
 
 def select_locale() -> str:
     """The member's saved language, else the visitor's pick, else Accept-Language, else Spanish."""
+    if not has_request_context():
+        return DEFAULT_LANGUAGE  # CLI and cron: mail is rendered with force_locale for its recipient
     if current_user.is_authenticated and current_user.locale in LANGUAGES:
         return current_user.locale
     chosen = session.get(SESSION_LOCALE_KEY)

@@ -6,6 +6,7 @@ import os
 import socket
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, select, text
 
 from community import create_app
@@ -45,12 +46,27 @@ def app_config() -> dict:
     return {}
 
 
+class FreshContextClient(FlaskClient):
+    """A test client whose every request gets its own app context, as it does in production.
+
+    The `app` fixture keeps an app context open so tests can use the database directly; without this,
+    Flask would reuse that context for requests, and `g` (the logged-in user, the chosen locale)
+    would leak from one request into the next.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def app(app_config):
-    app = create_app(TestingConfig)
-    app.config.update(app_config)
+    # A subclass rather than config.update() afterwards: some settings (RATELIMIT_ENABLED) are read
+    # only when create_app binds the extensions.
+    app = create_app(type("TestConfig", (TestingConfig,), app_config))
     with app.app_context():
         db.create_all()
+        app.test_client_class = FreshContextClient
         yield app
         db.session.rollback()
         db.session.remove()

@@ -1,6 +1,9 @@
 """Plain builders for test data; every keyword overrides a default."""
 
 import itertools
+from functools import cache
+
+from werkzeug.security import generate_password_hash
 
 from community.accounts.models import Role, User
 from community.extensions import db
@@ -9,6 +12,12 @@ from community.types import utcnow
 
 PASSWORD = "correct horse battery staple"
 _numbers = itertools.count(1)
+
+
+@cache
+def _hash(password: str) -> str:
+    """Hash each test password once: scrypt is slow on purpose, and tests make many members."""
+    return generate_password_hash(password)
 
 
 def make_user(*, password: str = PASSWORD, commit: bool = True, **overrides) -> User:
@@ -26,7 +35,7 @@ def make_user(*, password: str = PASSWORD, commit: bool = True, **overrides) -> 
     values.update(overrides)
     values.setdefault("timezone", default_timezone_for(values["country"]))
     user = User(**values)
-    user.set_password(password)
+    user.password_hash = _hash(password)
     db.session.add(user)
     if commit:
         db.session.commit()

@@ -1,4 +1,5 @@
 import click
+from email_validator import EmailNotValidError, validate_email
 from flask.cli import AppGroup
 
 from community.accounts import services
@@ -14,6 +15,10 @@ users_cli = AppGroup("users", help="Member accounts.")
 @click.password_option(help="At least 10 characters; prompted for when not given.")
 def create_admin(email, name, country, password):
     """Create an administrator, or make the member with this address one."""
+    try:
+        email = validate_email(email, check_deliverability=False).normalized
+    except EmailNotValidError as error:
+        raise click.BadParameter(str(error), param_hint="--email") from error
     if len(password) < 10:
         raise click.BadParameter("use at least 10 characters", param_hint="--password")
     if country and not is_country(country.upper()):

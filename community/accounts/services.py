@@ -1,6 +1,10 @@
+import secrets
+from functools import cache
+
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from community.accounts.models import Role, User
 from community.accounts.tokens import INVALID, fingerprint, make_token, read_token
@@ -11,6 +15,13 @@ from community.mail import external_url, queue_email
 from community.types import utcnow
 
 WRONG_CREDENTIALS = _l("Wrong e-mail address or password.")
+WRONG_PASSWORD = _l("Your current password is not correct.")
+ADDRESS_UNAVAILABLE = _l("This address cannot be used. Please choose another one.")
+
+
+@cache
+def _dummy_hash() -> str:
+    return generate_password_hash(secrets.token_urlsafe(16))
 
 
 def normalize_email(address: str) -> str:
@@ -90,7 +101,11 @@ def confirm_email(token: str) -> User:
 def authenticate(email: str, password: str) -> User:
     """The member with these credentials, ready to be logged in; ActionRefused says why not."""
     user = get_user_by_email(email)
-    if user is None or user.is_deleted or not user.check_password(password):
+    if user is None or user.is_deleted:
+        # Hash anyway, so the answer takes as long as for a real member and reveals no address.
+        check_password_hash(_dummy_hash(), password)
+        raise ActionRefused(WRONG_CREDENTIALS)
+    if not user.check_password(password):
         raise ActionRefused(WRONG_CREDENTIALS)
     if not user.is_confirmed:
         raise ActionRefused(_l("Please confirm your e-mail address first: follow the link we sent you."))
@@ -147,8 +162,18 @@ def reset_password(token: str, new_password: str) -> User:
 def change_password(user: User, current_password: str, new_password: str) -> None:
     """Replace the password and end every other session (the caller logs the current one in again)."""
     if not user.check_password(current_password):
-        raise ActionRefused(_l("Your current password is not correct."))
+        raise ActionRefused(WRONG_PASSWORD, field="current_password")
     user.set_password(new_password)
+    user.rotate_session_token()
+    db.session.commit()
+
+
+def log_out(user: User) -> None:
+    """End the member's session for good, so that a copy of its cookie stops working too.
+
+    Sessions live in signed cookies that the server cannot revoke one by one: rotating the session
+    token is what ends this one, and it ends the member's sessions on other devices as well.
+    """
     user.rotate_session_token()
     db.session.commit()
 
@@ -162,12 +187,12 @@ def log_out_everywhere(user: User) -> None:
 def request_email_change(user: User, password: str, new_email: str) -> None:
     """Mail a confirmation link to the new address; the address changes only when it is followed."""
     if not user.check_password(password):
-        raise ActionRefused(_l("Your current password is not correct."))
+        raise ActionRefused(WRONG_PASSWORD, field="current_password")
     new_email = normalize_email(new_email)
     if new_email == user.email:
-        raise ActionRefused(_l("This is already your e-mail address."))
+        raise ActionRefused(_l("This is already your e-mail address."), field="email")
     if get_user_by_email(new_email) is not None:
-        raise ActionRefused(_l("This address cannot be used. Please choose another one."))
+        raise ActionRefused(ADDRESS_UNAVAILABLE, field="email")
     token = make_token("change-email", uid=user.id, email=new_email, old=user.email)
     queue_email(
         user,
@@ -188,7 +213,7 @@ def confirm_email_change(token: str) -> User:
     if user is None or user.is_deleted or user.email != payload.get("old"):
         raise ActionRefused(INVALID)
     if get_user_by_email(new_email) is not None:
-        raise ActionRefused(_l("This address cannot be used. Please choose another one."))
+        raise ActionRefused(ADDRESS_UNAVAILABLE, field="email")
     old_email = user.email
     user.email = new_email
     user.email_confirmed_at = utcnow()
@@ -223,7 +248,7 @@ def set_language(user: User, locale: str) -> None:
 def delete_account(user: User, password: str) -> None:
     """Remove the member's personal data; their contributions stay, shown as a former member's."""
     if not user.check_password(password):
-        raise ActionRefused(_l("Your current password is not correct."))
+        raise ActionRefused(WRONG_PASSWORD, field="current_password")
     user.deleted_at = utcnow()
     user.email = f"deleted-{user.id}@invalid"
     user.display_name = ""

@@ -17,6 +17,7 @@ from community.accounts.forms import (
 from community.accounts.models import User
 from community.errors import ActionRefused, PermissionDenied
 from community.extensions import db, limiter
+from community.forms import show_refusal
 from community.urls import safe_next_url
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
@@ -98,6 +99,8 @@ def login():
 @bp.route("/logout", methods=["POST"])
 def logout():
     if ConfirmForm().validate_on_submit():
+        if current_user.is_authenticated:
+            services.log_out(current_user)
         logout_user()
         flash(_("You have logged out."), "info")
     return redirect(url_for("main.index"))
@@ -154,10 +157,12 @@ def change_password():
         try:
             services.change_password(current_user, form.current_password.data, form.password.data)
         except ActionRefused as refusal:
-            form.current_password.errors.append(str(refusal.reason))
+            show_refusal(form, refusal)
         else:
-            # The token changed: log this session in again so only the others end.
-            login_user(current_user._get_current_object())
+            # The token changed: log this session in again so only the others end, renewing "keep me
+            # logged in" if this device had it (its old cookie carries the old token).
+            remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+            login_user(current_user._get_current_object(), remember=remembered)
             flash(_("Your password has been changed. Your other sessions have been closed."), "success")
             return redirect(url_for("accounts.settings"))
     return render_template("accounts/change_password.html", form=form), 422 if form.errors else 200
@@ -171,7 +176,7 @@ def change_email():
         try:
             services.request_email_change(current_user, form.current_password.data, form.email.data)
         except ActionRefused as refusal:
-            form.email.errors.append(str(refusal.reason))
+            show_refusal(form, refusal)
         else:
             flash(_("We have sent a confirmation link to %(email)s. Your address changes when you follow it.",
                     email=form.email.data), "info")
@@ -207,7 +212,7 @@ def delete_account():
         try:
             services.delete_account(current_user, form.current_password.data)
         except ActionRefused as refusal:
-            form.current_password.errors.append(str(refusal.reason))
+            show_refusal(form, refusal)
         else:
             logout_user()
             flash(_("Your account has been deleted. Thank you for having been part of the network."), "info")
@@ -228,6 +233,9 @@ def list_pending():
 @bp.route("/members/<int:user_id>/approve", methods=["POST"])
 @login_required
 def approve_member(user_id):
+    # Permission first, so members cannot tell which ids exist.
+    if not services.can_approve_members(current_user):
+        raise PermissionDenied
     member = db.get_or_404(User, user_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)

@@ -34,9 +34,10 @@ def build_message(item: OutboxMessage) -> EmailMessage:
     message["To"] = item.recipient
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain="conecta-tt.org")
-    message["Content-Language"] = item.locale
     message.set_content(item.text_body)
     message.add_alternative(item.html_body, subtype="html")
+    # After the body: set_content() drops any Content-* header set before it.
+    message["Content-Language"] = item.locale
     return message
 
 
