@@ -1,0 +1,199 @@
+"""Browser tests: the app served by a live server in a thread, driven by headless Debian Chromium."""
+
+import os
+import threading
+from urllib.parse import urlsplit
+
+import pytest
+from flask import got_request_exception
+from playwright.sync_api import sync_playwright
+from werkzeug.serving import make_server
+
+from community import create_app
+from community.extensions import db
+from community.mail.sender import send_queued
+from config import TestingConfig
+from tests.conftest import POSTGRES_URL, _empty_all_tables
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+CHROMIUM_MISSING = "Chromium is required in CI: install the Debian packages chromium and chromium-driver"
+# Fail fast: every page of the app answers in milliseconds.
+TIMEOUT_MS = 10_000
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+@pytest.fixture
+def app(tmp_path, app_config):
+    """The app with a database the server's threads share: a SQLite file, or TEST_DATABASE_URL."""
+    database_url = POSTGRES_URL or f"sqlite:///{tmp_path / 'live.db'}"
+    settings = {
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        # A real browser posts the CSRF token, so the forms are checked as in production.
+        "WTF_CSRF_ENABLED": True,
+        **app_config,
+    }
+    app = create_app(type("LiveServerConfig", (TestingConfig,), settings))
+    with app.app_context():
+        db.create_all()
+        yield app
+        db.session.rollback()
+        db.session.remove()
+        if db.engine.dialect.name == "postgresql":
+            _empty_all_tables()
+        db.engine.dispose()
+
+
+class LiveServer:
+    """The app served over HTTP on 127.0.0.1 by werkzeug, in a background thread."""
+
+    def __init__(self, app):
+        self.app = app
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)  # port 0: the system picks a free one
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.errors: list[str] = []
+        self._thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, name="live-server", daemon=True
+        )
+
+    def _record_error(self, sender, exception, **extra):
+        self.errors.append(f"{type(exception).__name__}: {exception}")
+
+    def start(self) -> None:
+        got_request_exception.connect(self._record_error, self.app)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self._thread.join(timeout=10)
+        self.server.server_close()
+        got_request_exception.disconnect(self._record_error, self.app)
+
+    def deliver_mail(self) -> int:
+        """Send the queued mail over SMTP, as the cron job does; return how many messages went out."""
+        with self.app.app_context():
+            sent, failed = send_queued()
+        assert failed == 0, "some queued mail could not be delivered"
+        return sent
+
+
+@pytest.fixture
+def live_server(app, smtp_server):
+    """The app on http://127.0.0.1:<free port>, its mail links pointing there, its mail going to smtp_server."""
+    server = LiveServer(app)
+    app.config["SITE_URL"] = server.url
+    server.start()
+    yield server
+    server.stop()
+    if server.errors:
+        pytest.fail("the live server raised:\n" + "\n".join(server.errors), pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the whole session; each test gets its own context."""
+    if not os.path.exists(CHROMIUM):
+        if _in_ci():
+            pytest.fail(CHROMIUM_MISSING, pytrace=False)
+        pytest.skip(f"{CHROMIUM} is missing: install the Debian packages chromium and chromium-driver")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+class BrowserLog:
+    """What went wrong in the browser: console errors, page errors, failed and foreign requests.
+
+    Chromium logs a console error for every page answered with an error status too; a test that
+    opens one on purpose clears `console_errors` afterwards.
+    """
+
+    def __init__(self, origin: str):
+        self.origin = origin
+        self.console_errors: list[str] = []
+        self.failed_requests: list[str] = []
+        self.foreign_requests: list[str] = []
+
+    def _is_foreign(self, url: str) -> bool:
+        parts = urlsplit(url)
+        if parts.scheme in ("data", "blob", "about"):
+            return False
+        return f"{parts.scheme}://{parts.netloc}" != self.origin
+
+    def _block(self, route) -> None:
+        self.foreign_requests.append(route.request.url)
+        route.abort("blockedbyclient")
+
+    def watch(self, context) -> None:
+        context.route(self._is_foreign, self._block)
+        context.on("console", self._on_console)
+        context.on("weberror", self._on_page_error)
+        context.on("requestfailed", self._on_request_failed)
+
+    def _on_console(self, message) -> None:
+        if message.type == "error":
+            self.console_errors.append(f"{message.text} ({message.location.get('url')})")
+
+    def _on_page_error(self, web_error) -> None:
+        self.console_errors.append(f"uncaught {web_error.error}")
+
+    def _on_request_failed(self, request) -> None:
+        # Leaving a page cancels what it was still loading: that is no failure of the site.
+        # Requests to other origins fail because they are blocked, and are reported as such.
+        if request.failure != "net::ERR_ABORTED" and not self._is_foreign(request.url):
+            self.failed_requests.append(f"{request.method} {request.url}: {request.failure}")
+
+    def problems(self) -> list[str]:
+        return (
+            [f"request to another origin: {url}" for url in self.foreign_requests]
+            + [f"console error: {text}" for text in self.console_errors]
+            + [f"failed request: {text}" for text in self.failed_requests]
+        )
+
+
+@pytest.fixture
+def browser_log(live_server) -> BrowserLog:
+    return BrowserLog(live_server.url)
+
+
+@pytest.fixture
+def new_page(browser, live_server, browser_log):
+    """Open a page in a new browser context (English-speaking unless `locale` says otherwise).
+
+    The test fails if any page requested another origin, logged a console error (CSP violations
+    included) or had a request fail.
+    """
+    contexts = []
+
+    def open_page(**context_options):
+        options = {"base_url": live_server.url, "locale": "en-US", "reduced_motion": "reduce", **context_options}
+        context = browser.new_context(**options)
+        context.set_default_timeout(TIMEOUT_MS)
+        browser_log.watch(context)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+    problems = [f"server error: {error}" for error in live_server.errors] + browser_log.problems()
+    live_server.errors.clear()  # reported here, with what the browser saw of them
+    if problems:
+        pytest.fail("the browser reported:\n" + "\n".join(problems), pytrace=False)
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
