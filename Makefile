@@ -49,15 +49,23 @@ db-check: $(VENV)/.installed-dev
 	DATABASE_URL=sqlite:///$$tmp/check.db $(FLASK) db upgrade >/dev/null 2>&1 && \
 	DATABASE_URL=sqlite:///$$tmp/check.db $(FLASK) db check; status=$$?; rm -rf $$tmp; exit $$status
 
+# The page audit's tools (vnu-jar ships the Nu Html Checker; its own install script, which fetches a
+# Java runtime, is not needed: Debian's Java runs it).
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
 # The whole suite on SQLite, then again on PostgreSQL when TEST_DATABASE_URL is set.
-pytest: $(VENV)/.installed-dev translations-compile
+pytest: $(VENV)/.installed-dev translations-compile node_modules/.installed
 	env -u TEST_DATABASE_URL $(BIN)/pytest
 	@if [ -n "$$TEST_DATABASE_URL" ]; then echo "== again on PostgreSQL =="; $(BIN)/pytest; fi
 
-# Debian packages the browser tests and translation checks use (run as root, as CI does).
+# Debian packages the browser tests, the page audit and the translation checks use (run as root, as CI does).
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
 	command -v chromedriver >/dev/null || missing="$$missing chromium-driver"; \
 	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
 	if [ -n "$$missing" ]; then \
@@ -65,4 +73,4 @@ system-deps:
 	fi
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache translations/*/LC_MESSAGES/*.mo
+	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache translations/*/LC_MESSAGES/*.mo

@@ -146,7 +146,7 @@ def settings():
         else:
             flash(_("Your preferences were saved."), "success")
             return redirect(url_for("accounts.settings"))
-    return render_template("accounts/settings.html", form=form, end_form=ConfirmForm()), 422 if form.errors else 200
+    return render_template("accounts/settings.html", form=form), 422 if form.errors else 200
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -227,7 +227,7 @@ def list_pending():
         raise PermissionDenied
     page = request.args.get("page", 1, type=int)
     pagination = services.list_pending_members(page)
-    return render_template("accounts/pending.html", pagination=pagination, form=ConfirmForm())
+    return render_template("accounts/pending.html", pagination=pagination)
 
 
 @bp.route("/members/<int:user_id>/approve", methods=["POST"])

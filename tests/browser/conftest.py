@@ -1,6 +1,7 @@
 """Browser tests: the app served by a live server in a thread, driven by headless Debian Chromium."""
 
 import os
+import shutil
 import threading
 from urllib.parse import urlsplit
 
@@ -98,6 +99,21 @@ def live_server(app, smtp_server):
     server.stop()
     if server.errors:
         pytest.fail("the live server raised:\n" + "\n".join(server.errors), pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def audit_tools():
+    """The page audit's tools: Java for the Nu Html Checker, and the npm packages vnu-jar and axe-core."""
+    from tests.browser.audit import AXE_JS, VNU_JAR
+
+    missing = [str(path) for path in (VNU_JAR, AXE_JS) if not path.exists()]
+    if shutil.which("java") is None:
+        missing.append("java (Debian package default-jre-headless)")
+    if missing:
+        message = f"the page audit needs {', '.join(missing)}: run `make test` (npm ci) and `make system-deps`"
+        if _in_ci():
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
 
 
 @pytest.fixture(scope="session")
