@@ -7,7 +7,7 @@ import socket
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, event, select, text
 
 from community import create_app
 from community.extensions import db
@@ -96,6 +96,35 @@ def login(client):
         return user
 
     return log_in
+
+
+class QueryCounter:
+    """Counts the SQL statements the app runs while it is active (for constant-query guarantees)."""
+
+    def __init__(self, engine):
+        self.engine = engine
+        self.statements: list[str] = []
+
+    def _record(self, _conn, _cursor, statement, *_args):
+        self.statements.append(statement)
+
+    def __enter__(self):
+        self.statements = []
+        event.listen(self.engine, "before_cursor_execute", self._record)
+        return self
+
+    def __exit__(self, *_exc):
+        event.remove(self.engine, "before_cursor_execute", self._record)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app):
+    """`with count_queries() as queries: client.get(...)`, then `queries.count`."""
+    return lambda: QueryCounter(db.engine)
 
 
 class Outbox:
