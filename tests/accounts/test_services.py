@@ -1,12 +1,9 @@
 """Accounts, through its services: joining, confirming, logging in, passwords, addresses, approval."""
 
-import re
-import time
 from datetime import timedelta
 
 import pytest
 from flask_babel import force_locale
-from itsdangerous import TimestampSigner
 from sqlalchemy import func, select
 
 from community.accounts import services
@@ -15,6 +12,7 @@ from community.accounts.tokens import EXPIRED, INVALID, make_token
 from community.errors import ActionRefused, PermissionDenied
 from community.extensions import db
 from community.types import utcnow
+from tests.accounts.links import token_in, travel
 from tests.factories import PASSWORD, make_admin, make_moderator, make_user
 
 NEW_PASSWORD = "a brand new passphrase"
@@ -31,17 +29,8 @@ def user_count() -> int:
     return db.session.scalar(select(func.count(User.id)))
 
 
-def token_in(message, path: str) -> str:
-    """The token of the `path` link in an e-mail, e.g. path="/confirm/"."""
-    match = re.search(rf"http://localhost{re.escape(path)}(\S+)", message.text_body)
-    assert match, f"no {path} link in {message.text_body!r}"
-    return match.group(1)
 
 
-def travel(monkeypatch, seconds: int) -> None:
-    """Read every signed link as if `seconds` had passed since it was made."""
-    later = int(time.time()) + seconds
-    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: later)
 
 
 def join(email="ana@example.org", locale="en", **overrides) -> User | None:

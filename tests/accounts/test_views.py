@@ -5,14 +5,13 @@ assertions read the source strings whatever the state of the Spanish and Portugu
 """
 
 import re
-import time
 
 import pytest
-from itsdangerous import TimestampSigner
 from sqlalchemy import func, select
 
 from community.accounts.models import User
 from community.extensions import db
+from tests.accounts.links import link_in, travel
 from tests.factories import PASSWORD, make_moderator, make_user
 
 NEW_PASSWORD = "a brand new passphrase"
@@ -39,17 +38,8 @@ def text(response) -> str:
     return response.get_data(as_text=True)
 
 
-def link_in(message, path: str) -> str:
-    """The `path` link of an e-mail, as a path on this site (e.g. "/confirm/<token>")."""
-    match = re.search(rf"http://localhost({re.escape(path)}\S+)", message.text_body)
-    assert match, f"no {path} link in {message.text_body!r}"
-    return match.group(1)
 
 
-def travel(monkeypatch, seconds: int) -> None:
-    """Read every signed link as if `seconds` had passed since it was made."""
-    later = int(time.time()) + seconds
-    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: later)
 
 
 def log_in(client, email, password=PASSWORD, **query):
