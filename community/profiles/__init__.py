@@ -1,0 +1,1 @@
+"""Professional profiles, verified institutions and the member directory: who does what, where."""
