@@ -1,7 +1,16 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+)
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from community.i18n import (
     LANGUAGES,
@@ -122,14 +131,31 @@ class ChangeEmailForm(FlaskForm):
     submit = SubmitField(_l("Send a confirmation link"))
 
 
+class MultiCheckboxField(SelectMultipleField):
+    """Several choices as checkboxes; also reads a comma-separated string ("es,pt") from a model."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def process_data(self, value):
+        super().process_data(value.split(",") if isinstance(value, str) else value)
+
+
 class PreferencesForm(FlaskForm):
     locale = SelectField(_l("Language"), choices=[])
     timezone = SelectField(_l("Time zone"), choices=[], validate_choice=False)
+    content_languages = MultiCheckboxField(
+        _l("Forum threads I read"),
+        choices=[],
+        validators=[DataRequired(message=_l("Please choose at least one language."))],
+        description=_l("Lists of threads show only these languages."),
+    )
     submit = SubmitField(_l("Save"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.locale.choices = language_choices()
+        self.content_languages.choices = language_choices()
         self.timezone.choices = [(name, name.replace("_", " ")) for name in timezone_names()]
 
     def validate_timezone(self, field):

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from community.extensions import db
+from community.i18n import LANGUAGES
 from community.types import UTCDateTime, utcnow
 
 
@@ -32,6 +33,8 @@ class User(UserMixin, db.Model):
     country: Mapped[str | None] = mapped_column(String(2), index=True)
     locale: Mapped[str] = mapped_column(String(5), default="es")
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    # The languages of forum threads the member reads (comma-separated codes); lists can keep to these.
+    content_languages: Mapped[str] = mapped_column(String(20), default="es,pt,en", server_default="es,pt,en")
     role: Mapped[Role] = mapped_column(
         Enum(Role, name="user_role", values_callable=lambda e: [m.value for m in e]), default=Role.MEMBER
     )
@@ -63,6 +66,12 @@ class User(UserMixin, db.Model):
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_token}"
+
+    @property
+    def reading_languages(self) -> tuple[str, ...]:
+        """The content languages the member chose, in the site's order (all of them if none is valid)."""
+        chosen = set((self.content_languages or "").split(","))
+        return tuple(code for code in LANGUAGES if code in chosen) or LANGUAGES
 
     @property
     def is_confirmed(self) -> bool:

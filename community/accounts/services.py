@@ -228,11 +228,17 @@ def confirm_email_change(token: str) -> User:
     return user
 
 
-def update_preferences(user: User, locale: str, timezone: str) -> None:
+def update_preferences(user: User, locale: str, timezone: str, content_languages: list[str] | None = None) -> None:
+    """Save the member's language and time zone, and the content languages they read (when given)."""
     if locale not in LANGUAGES:
         raise ActionRefused(_l("Please choose one of the offered languages."))
     if not is_timezone(timezone):
         raise ActionRefused(_l("Please choose a valid time zone."))
+    if content_languages is not None:
+        chosen = [code for code in LANGUAGES if code in content_languages]
+        if not chosen or len(chosen) != len(set(content_languages)):
+            raise ActionRefused(_l("Please choose at least one language."), field="content_languages")
+        user.content_languages = ",".join(chosen)
     user.locale = locale
     user.timezone = timezone
     db.session.commit()

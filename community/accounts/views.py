@@ -140,9 +140,11 @@ def settings():
     form = PreferencesForm(obj=current_user)
     if form.validate_on_submit():
         try:
-            services.update_preferences(current_user, form.locale.data, form.timezone.data)
+            services.update_preferences(
+                current_user, form.locale.data, form.timezone.data, form.content_languages.data
+            )
         except ActionRefused as refusal:
-            flash(str(refusal.reason), "danger")
+            show_refusal(form, refusal)
         else:
             flash(_("Your preferences were saved."), "success")
             return redirect(url_for("accounts.settings"))

@@ -448,14 +448,15 @@ def test_settings_show_the_member_and_their_preferences(client, ana):
 
 
 def test_preferences_are_saved(client, ana):
-    response = client.post("/account", data={"locale": "en", "timezone": "America/Bogota"}, follow_redirects=True)
+    data = {"locale": "en", "timezone": "America/Bogota", "content_languages": ["es", "pt", "en"]}
+    response = client.post("/account", data=data, follow_redirects=True)
 
     assert "Your preferences were saved." in text(response)
     assert (reload(ana).locale, reload(ana).timezone) == ("en", "America/Bogota")
 
 
 def test_saved_language_is_used_for_the_member(client, ana):
-    client.post("/account", data={"locale": "pt", "timezone": "America/Lima"})
+    client.post("/account", data={"locale": "pt", "timezone": "America/Lima", "content_languages": ["pt"]})
 
     assert '<html lang="pt">' in text(client.get("/account", headers={"Accept-Language": "en"}))
 

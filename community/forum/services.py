@@ -1,0 +1,553 @@
+"""What members do in the forum, and what they read there.
+
+Writing services check their input, then permissions, write, and commit once; refusals are
+ActionRefused (shown to the member, with the form field they are about) or PermissionDenied (403).
+"""
+
+import re
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, case, delete, func, select, union, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
+
+from community.accounts.models import User
+from community.errors import ActionRefused, PermissionDenied
+from community.extensions import db
+
+# Category management lives in its own module; the forum's callers reach it through this one.
+from community.forum.categories import (  # noqa: F401
+    CATEGORY_FIELDS,
+    can_manage_categories,
+    create_category,
+    ensure_default_categories,
+    get_category,
+    list_categories,
+    move_category,
+    update_category,
+)
+from community.forum.models import (
+    Category,
+    CategoryWatch,
+    Post,
+    PostRevision,
+    Reaction,
+    Tag,
+    Thread,
+    ThreadRead,
+    ThreadWatch,
+    thread_tags,
+)
+from community.forum.paging import Page
+from community.i18n import LANGUAGES
+from community.markdown import render_markdown
+from community.notifications import services as notifications
+from community.notifications.models import NotificationKind
+from community.types import utcnow
+
+TITLE_MIN = 3
+TITLE_MAX = 150
+BODY_MAX = 20_000
+TAG_MAX_LENGTH = 30
+MAX_TAGS = 5
+THREADS_PER_PAGE = 25
+POSTS_PER_PAGE = 20
+# A post's rendered HTML may be at most this long (wide tables repeat their header cells on every row).
+POST_HTML_MAX = 200_000
+NOTIFICATION_TARGET = "forum_post"
+
+TAG_PATTERN = re.compile(r"^[^\W_][\w-]*$")
+
+LOCKED = _l("This thread is locked: no new replies.")
+ANNOUNCEMENTS_ONLY = _l("Only moderators can start threads in this category.")
+
+
+# Permissions
+
+
+def can_start_thread(user: User, category: Category) -> bool:
+    return user.is_authenticated and (user.is_moderator or not category.is_announcements)
+
+
+def can_reply(user: User, thread: Thread) -> bool:
+    return user.is_authenticated and (user.is_moderator or not thread.is_locked)
+
+
+def can_edit_post(user: User, post: Post) -> bool:
+    return (
+        user.is_authenticated
+        and post.author_id == user.id
+        and not post.is_deleted
+        and (user.is_moderator or not post.thread.is_locked)
+    )
+
+
+def can_delete_post(user: User, post: Post) -> bool:
+    return user.is_authenticated and post.author_id == user.id and not post.is_deleted
+
+
+def can_mark_helpful(user: User, post: Post) -> bool:
+    return user.is_authenticated and post.author_id != user.id and not post.is_deleted
+
+
+def can_moderate_threads(user: User) -> bool:
+    return user.is_authenticated and user.is_moderator
+
+
+# Input
+
+
+def clean_title(title: str) -> str:
+    title = " ".join((title or "").split())  # no line breaks or runs of spaces in a title
+    if len(title) < TITLE_MIN:
+        raise ActionRefused(_l("Please write a title of at least %(num)d characters.", num=TITLE_MIN), field="title")
+    if len(title) > TITLE_MAX:
+        raise ActionRefused(_l("The title can have at most %(num)d characters.", num=TITLE_MAX), field="title")
+    return title
+
+
+def clean_body(body: str) -> str:
+    body = (body or "").strip()
+    if not body:
+        raise ActionRefused(_l("Please write something."), field="body")
+    if len(body) > BODY_MAX:
+        raise ActionRefused(_l("The text can have at most %(num)d characters.", num=BODY_MAX), field="body")
+    return body
+
+
+def render_body(body: str) -> str:
+    """The post's HTML, or ActionRefused about the body field when it would be too large."""
+    try:
+        return str(render_markdown(body, max_html_chars=POST_HTML_MAX))
+    except ActionRefused as refusal:
+        raise ActionRefused(refusal.reason, field="body") from None
+
+
+def normalize_tags(text: str | list[str]) -> list[str]:
+    """Lowercase tags, spaces turned into hyphens, without repeats; ActionRefused for bad or too many."""
+    parts = text.split(",") if isinstance(text, str) else text
+    tags: list[str] = []
+    for part in parts:
+        tag = "-".join(part.strip().lower().split())
+        if not tag or tag in tags:
+            continue
+        if len(tag) > TAG_MAX_LENGTH:
+            raise ActionRefused(_l("A tag can have at most %(num)d characters.", num=TAG_MAX_LENGTH), field="tags")
+        if not TAG_PATTERN.match(tag):
+            raise ActionRefused(_l("Tags can contain only letters, digits and hyphens."), field="tags")
+        tags.append(tag)
+    if len(tags) > MAX_TAGS:
+        raise ActionRefused(_l("A thread can have at most %(num)d tags.", num=MAX_TAGS), field="tags")
+    return tags
+
+
+def _tags_named(names: list[str]) -> list[Tag]:
+    if not names:
+        return []
+    existing = {tag.name: tag for tag in db.session.scalars(select(Tag).where(Tag.name.in_(names)))}
+    for name in names:
+        if name not in existing:
+            existing[name] = Tag(name=name)
+            db.session.add(existing[name])
+    return [existing[name] for name in names]
+
+
+# Threads and posts
+
+
+def start_thread(
+    author: User, category: Category, title: str, body: str, language: str | None = None, tags: str | list = ""
+) -> Thread:
+    """Open a thread with its first post; its author watches it, the category's watchers are notified."""
+    title = clean_title(title)
+    body = clean_body(body)
+    tag_names = normalize_tags(tags)
+    language = language or author.locale
+    if language not in LANGUAGES:
+        raise ActionRefused(_l("Please choose one of the offered languages."), field="language")
+    body_html = render_body(body)
+    if not can_start_thread(author, category):
+        raise PermissionDenied
+    now = utcnow()
+    thread = Thread(
+        category=category,
+        author=author,
+        title=title,
+        language=language,
+        tags=_tags_named(tag_names),
+        created_at=now,
+        last_post_at=now,
+        last_poster=author,
+        post_count=1,
+    )
+    post = Post(thread=thread, number=1, author=author, body=body, body_html=body_html, created_at=now)
+    db.session.add_all([thread, post])
+    db.session.flush()
+    thread.last_post_id = post.id
+    db.session.execute(
+        update(Category)
+        .where(Category.id == category.id)
+        .values(thread_count=Category.thread_count + 1, post_count=Category.post_count + 1)
+    )
+    db.session.add(ThreadWatch(user_id=author.id, thread_id=thread.id))
+    _mark_read(author, thread, 1)
+    watchers = db.session.scalars(
+        select(CategoryWatch.user_id)
+        .join(User, User.id == CategoryWatch.user_id)
+        .where(CategoryWatch.category_id == category.id, User.deleted_at.is_(None))
+    )
+    notifications.notify(
+        watchers, NotificationKind.NEW_THREAD, target_type=NOTIFICATION_TARGET, target_id=post.id,
+        text=thread.title, actor=author,
+    )  # fmt: skip
+    db.session.commit()
+    return thread
+
+
+def reply_to_thread(author: User, thread: Thread, body: str) -> Post:
+    """Add a reply at the end of the thread and notify the thread's and the category's watchers.
+
+    Raises ActionRefused when the thread is locked (moderators may still reply).
+    """
+    body = clean_body(body)
+    if not author.is_authenticated:
+        raise PermissionDenied
+    if not can_reply(author, thread):
+        raise ActionRefused(LOCKED)
+    body_html = render_body(body)
+    now = utcnow()
+    # Numbered by the database in one statement, so two replies at once never get the same number.
+    number = db.session.execute(
+        update(Thread)
+        .where(Thread.id == thread.id)
+        .values(post_count=Thread.post_count + 1, last_post_at=now, last_poster_id=author.id)
+        .returning(Thread.post_count)
+    ).scalar_one()
+    post = Post(thread_id=thread.id, number=number, author_id=author.id, body=body, body_html=body_html, created_at=now)
+    db.session.add(post)
+    db.session.flush()
+    db.session.execute(update(Thread).where(Thread.id == thread.id).values(last_post_id=post.id))
+    db.session.execute(
+        update(Category).where(Category.id == thread.category_id).values(post_count=Category.post_count + 1)
+    )
+    _mark_read(author, thread, number)
+    notifications.notify(
+        _watchers_of(thread), NotificationKind.NEW_REPLY, target_type=NOTIFICATION_TARGET, target_id=post.id,
+        text=thread.title, actor=author,
+    )  # fmt: skip
+    db.session.commit()
+    db.session.refresh(thread)
+    return post
+
+
+def _watchers_of(thread: Thread) -> list[int]:
+    """Members watching the thread or its category, in one query."""
+    watching = union(
+        select(ThreadWatch.user_id).where(ThreadWatch.thread_id == thread.id),
+        select(CategoryWatch.user_id).where(CategoryWatch.category_id == thread.category_id),
+    ).subquery()
+    return list(
+        db.session.scalars(select(User.id).where(User.id.in_(select(watching.c.user_id)), User.deleted_at.is_(None)))
+    )
+
+
+def edit_post(editor: User, post: Post, body: str) -> Post:
+    """Replace the post's text, keeping the previous version in its history."""
+    body = clean_body(body)
+    if not can_edit_post(editor, post):
+        raise PermissionDenied
+    if body == post.body:
+        return post
+    body_html = render_body(body)
+    now = utcnow()
+    db.session.add(
+        PostRevision(post_id=post.id, body=post.body, body_html=post.body_html,
+                     written_at=post.edited_at or post.created_at, replaced_at=now)
+    )  # fmt: skip
+    post.body = body
+    post.body_html = body_html
+    post.edited_at = now
+    db.session.commit()
+    return post
+
+
+def delete_post(user: User, post: Post) -> None:
+    """Soft-delete the member's own post: its place in the thread shows that it was deleted."""
+    if not can_delete_post(user, post):
+        raise PermissionDenied
+    post.deleted_at = utcnow()
+    db.session.commit()
+
+
+def toggle_helpful(user: User, post: Post) -> bool:
+    """Mark the post helpful, or take the mark back; return whether it is now marked by the member."""
+    if not can_mark_helpful(user, post):
+        raise PermissionDenied
+    removed = db.session.execute(delete(Reaction).where(Reaction.post_id == post.id, Reaction.user_id == user.id))
+    if removed.rowcount:
+        change = -1
+    else:
+        db.session.add(Reaction(post_id=post.id, user_id=user.id))
+        try:
+            db.session.flush()
+        except IntegrityError:  # the same click twice at once: the first one counted
+            db.session.rollback()
+            return True
+        change = 1
+    db.session.execute(update(Post).where(Post.id == post.id).values(helpful_count=Post.helpful_count + change))
+    db.session.commit()
+    db.session.refresh(post)
+    return change > 0
+
+
+def set_pinned(moderator: User, thread: Thread, pinned: bool) -> None:
+    if not can_moderate_threads(moderator):
+        raise PermissionDenied
+    thread.is_pinned = pinned
+    db.session.commit()
+
+
+def set_locked(moderator: User, thread: Thread, locked: bool) -> None:
+    if not can_moderate_threads(moderator):
+        raise PermissionDenied
+    thread.is_locked = locked
+    db.session.commit()
+
+
+# Watching
+
+
+def _require_member(user: User) -> None:
+    if not user.is_authenticated:
+        raise PermissionDenied
+
+
+def watch_thread(user: User, thread: Thread) -> None:
+    _require_member(user)
+    if db.session.get(ThreadWatch, (user.id, thread.id)) is None:
+        db.session.add(ThreadWatch(user_id=user.id, thread_id=thread.id))
+        db.session.commit()
+
+
+def unwatch_thread(user: User, thread: Thread) -> None:
+    _require_member(user)
+    db.session.execute(delete(ThreadWatch).where(ThreadWatch.user_id == user.id, ThreadWatch.thread_id == thread.id))
+    db.session.commit()
+
+
+def watch_category(user: User, category: Category) -> None:
+    _require_member(user)
+    if db.session.get(CategoryWatch, (user.id, category.id)) is None:
+        db.session.add(CategoryWatch(user_id=user.id, category_id=category.id))
+        db.session.commit()
+
+
+def unwatch_category(user: User, category: Category) -> None:
+    _require_member(user)
+    db.session.execute(
+        delete(CategoryWatch).where(CategoryWatch.user_id == user.id, CategoryWatch.category_id == category.id)
+    )
+    db.session.commit()
+
+
+def is_watching_thread(user: User, thread: Thread) -> bool:
+    return user.is_authenticated and db.session.get(ThreadWatch, (user.id, thread.id)) is not None
+
+
+def is_watching_category(user: User, category: Category) -> bool:
+    return user.is_authenticated and db.session.get(CategoryWatch, (user.id, category.id)) is not None
+
+
+# Reading
+
+
+def _mark_read(user: User, thread: Thread, number: int) -> None:
+    """Record that the member has read the thread up to post `number` (never backwards). Only flushes."""
+    insert = postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+    statement = insert(ThreadRead).values(
+        user_id=user.id, thread_id=thread.id, last_read_number=number, read_at=utcnow()
+    )
+    statement = statement.on_conflict_do_update(
+        index_elements=[ThreadRead.user_id, ThreadRead.thread_id],
+        set_={
+            "last_read_number": case(
+                (
+                    statement.excluded.last_read_number > ThreadRead.last_read_number,
+                    statement.excluded.last_read_number,
+                ),
+                else_=ThreadRead.last_read_number,
+            ),
+            "read_at": statement.excluded.read_at,
+        },
+    )
+    db.session.execute(statement)
+
+
+def mark_page_read(user: User, thread: Thread, page: int, per_page: int = POSTS_PER_PAGE) -> None:
+    """Record that the member has seen a page of the thread, and clear their notifications about its posts."""
+    if not user.is_authenticated:
+        return
+    first = (page - 1) * per_page + 1
+    last = min(first + per_page - 1, thread.post_count)
+    if last < first:
+        return
+    _mark_read(user, thread, last)
+    on_page = select(Post.id).where(Post.thread_id == thread.id, Post.number.between(first, last))
+    notifications.mark_targets_read(user, NOTIFICATION_TARGET, on_page)
+    db.session.commit()
+
+
+def mark_read(user: User, thread: Thread, posts: list[Post]) -> None:
+    """Record that the member has read these posts of the thread (e.g. by e-mail or in a list)."""
+    if not user.is_authenticated or not posts:
+        return
+    _mark_read(user, thread, max(post.number for post in posts))
+    notifications.mark_targets_read(user, NOTIFICATION_TARGET, [post.id for post in posts])
+    db.session.commit()
+
+
+def last_read_number(user: User, thread: Thread) -> int:
+    if not user.is_authenticated:
+        return 0
+    return (
+        db.session.scalar(
+            select(ThreadRead.last_read_number).where(ThreadRead.user_id == user.id, ThreadRead.thread_id == thread.id)
+        )
+        or 0
+    )
+
+
+def first_unread_number(user: User, thread: Thread) -> int:
+    """The number of the first post the member has not read (the last post if they read everything)."""
+    return min(last_read_number(user, thread) + 1, max(thread.post_count, 1))
+
+
+def page_of(number: int, per_page: int = POSTS_PER_PAGE) -> int:
+    return (max(number, 1) - 1) // per_page + 1
+
+
+def reading_languages(user: User, language: str | None = None) -> tuple[str, ...]:
+    """The thread languages a list shows: the one asked for, else the member's choice, else all."""
+    if language:
+        return (language,)
+    if user.is_authenticated:
+        return user.reading_languages
+    return LANGUAGES
+
+
+def list_threads(
+    viewer: User,
+    page: int = 1,
+    *,
+    category: Category | None = None,
+    language: str | None = None,
+    tag: Tag | None = None,
+    per_page: int = THREADS_PER_PAGE,
+    count: bool = True,
+) -> Page:
+    """A page of threads as (thread, last read number or None) rows, in a constant number of queries.
+
+    In a category pinned threads come first; then, as everywhere, by last activity.
+    """
+    languages = reading_languages(viewer, language)
+    conditions = []
+    if category is not None:
+        conditions.append(Thread.category_id == category.id)
+    if set(languages) != set(LANGUAGES):
+        conditions.append(Thread.language.in_(languages))
+    if tag is not None:
+        conditions.append(Thread.id.in_(select(thread_tags.c.thread_id).where(thread_tags.c.tag_id == tag.id)))
+    order = [Thread.last_post_at.desc(), Thread.id.desc()]
+    if category is not None:
+        order.insert(0, Thread.is_pinned.desc())
+    options = [
+        joinedload(Thread.author),
+        joinedload(Thread.last_poster),
+        joinedload(Thread.category),
+        selectinload(Thread.tags),
+    ]
+    if viewer.is_authenticated:
+        query = select(Thread, ThreadRead.last_read_number).outerjoin(
+            ThreadRead, and_(ThreadRead.thread_id == Thread.id, ThreadRead.user_id == viewer.id)
+        )
+    else:
+        query = select(Thread, None)
+    query = query.where(*conditions).order_by(*order).options(*options)
+    rows = [tuple(row) for row in db.session.execute(query.limit(per_page).offset((page - 1) * per_page))]
+    total = len(rows)
+    if count:
+        total = db.session.scalar(select(func.count(Thread.id)).where(*conditions)) or 0
+    return Page(rows, page, per_page, total)
+
+
+def list_latest_threads(viewer: User, limit: int = 5) -> list[tuple[Thread, int | None]]:
+    """The threads with the latest activity (in the member's reading languages), without counting them all."""
+    return list_threads(viewer, 1, per_page=limit, count=False).items
+
+
+def list_threads_for_feed(category: Category | None = None, limit: int = 30) -> list[Thread]:
+    """The newest threads, with their opening posts and authors, for an Atom feed."""
+    query = (
+        select(Thread)
+        .options(joinedload(Thread.author), joinedload(Thread.category), selectinload(Thread.first_post))
+        .order_by(Thread.created_at.desc(), Thread.id.desc())
+        .limit(limit)
+    )
+    if category is not None:
+        query = query.where(Thread.category_id == category.id)
+    return list(db.session.scalars(query))
+
+
+def get_thread(thread_id: int) -> Thread | None:
+    return db.session.scalar(select(Thread).where(Thread.id == thread_id).options(joinedload(Thread.category)))
+
+
+def get_post(post_id: int) -> Post | None:
+    return db.session.scalar(
+        select(Post).where(Post.id == post_id).options(joinedload(Post.thread).joinedload(Thread.category))
+    )
+
+
+def thread_posts_query(thread: Thread, page: int, per_page: int = POSTS_PER_PAGE):
+    """The posts of a page, selected by number: the last page of a long thread costs what the first does."""
+    first = (page - 1) * per_page + 1
+    return (
+        select(Post)
+        .where(Post.thread_id == thread.id, Post.number.between(first, first + per_page - 1))
+        .order_by(Post.number)
+    )
+
+
+def get_thread_page(thread: Thread, page: int, per_page: int = POSTS_PER_PAGE) -> Page:
+    posts = list(db.session.scalars(thread_posts_query(thread, page, per_page).options(joinedload(Post.author))))
+    return Page(posts, page, per_page, thread.post_count)
+
+
+def helpful_post_ids(user: User, posts: list[Post]) -> set[int]:
+    """Which of these posts the member has marked helpful (one query)."""
+    if not user.is_authenticated or not posts:
+        return set()
+    return set(
+        db.session.scalars(
+            select(Reaction.post_id).where(Reaction.user_id == user.id, Reaction.post_id.in_([p.id for p in posts]))
+        )
+    )
+
+
+def list_revisions(post: Post) -> list[PostRevision]:
+    """The earlier versions of a post, newest first."""
+    return list(
+        db.session.scalars(select(PostRevision).where(PostRevision.post_id == post.id).order_by(PostRevision.id.desc()))
+    )
+
+
+def quote(post: Post, author_name: str) -> str:
+    """The post as a Markdown quote, to start a reply with."""
+    lines = [f"> **{author_name}**:", ">"] + [f"> {line}" if line else ">" for line in post.body.splitlines()]
+    return "\n".join(lines) + "\n\n"
+
+
+def get_tag(name: str) -> Tag | None:
+    return db.session.scalar(select(Tag).where(Tag.name == name.strip().lower()))

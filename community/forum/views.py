@@ -1,0 +1,417 @@
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from community.accounts.forms import ConfirmForm
+from community.errors import ActionRefused, PermissionDenied
+from community.extensions import db
+from community.forms import show_refusal
+from community.forum import feeds, services
+from community.forum.forms import CategoryForm, EditPostForm, NewThreadForm, ReplyForm
+from community.forum.models import Category
+from community.i18n import LANGUAGES, current_language
+from community.notifications.services import register_target
+
+bp = Blueprint("forum", __name__, template_folder="templates", url_prefix="/forum")
+
+register_target(services.NOTIFICATION_TARGET, "forum.show_post", "post_id")
+
+
+@bp.app_context_processor
+def forum_helpers():
+    return {
+        "forum": services,  # the can_* predicates, for buttons
+        "latest_forum_threads": lambda limit=5: services.list_latest_threads(current_user, limit),
+    }
+
+
+def _page_argument() -> int:
+    page = request.args.get("page", 1, type=int)
+    if page < 1:
+        abort(404)
+    return page
+
+
+def _category_or_404(slug: str) -> Category:
+    category = services.get_category(slug)
+    if category is None:
+        abort(404)
+    return category
+
+
+def _thread_or_404(thread_id: int):
+    thread = services.get_thread(thread_id)
+    if thread is None:
+        abort(404)
+    return thread
+
+
+def _post_or_404(post_id: int):
+    post = services.get_post(post_id)
+    if post is None:
+        abort(404)
+    return post
+
+
+def _one_click() -> None:
+    """A one-button form must carry a valid CSRF token."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+
+
+def _list_filters():
+    """The ?lang= and ?tag= filters of a thread list; unknown values are a 404, not an empty list."""
+    language = request.args.get("lang") or None
+    if language is not None and language not in LANGUAGES:
+        abort(404)
+    tag = None
+    if request.args.get("tag"):
+        tag = services.get_tag(request.args["tag"])
+        if tag is None:
+            abort(404)
+    return language, tag
+
+
+def _filter_args(language, tag) -> dict:
+    return {key: value for key, value in (("lang", language), ("tag", tag.name if tag else None)) if value}
+
+
+# Reading
+
+
+@bp.route("/")
+def index():
+    return render_template("forum/index.html", categories=services.list_categories())
+
+
+@bp.route("/latest")
+def latest_threads():
+    language, tag = _list_filters()
+    pagination = services.list_threads(current_user, _page_argument(), language=language, tag=tag)
+    if pagination.page > pagination.pages:
+        abort(404)
+    return render_template(
+        "forum/latest.html", pagination=pagination, language=language, tag=tag, filters=_filter_args(language, tag)
+    )
+
+
+@bp.route("/c/<slug>")
+def show_category(slug):
+    category = _category_or_404(slug)
+    language, tag = _list_filters()
+    pagination = services.list_threads(current_user, _page_argument(), category=category, language=language, tag=tag)
+    if pagination.page > pagination.pages:
+        abort(404)
+    return render_template(
+        "forum/category.html",
+        category=category,
+        pagination=pagination,
+        language=language,
+        tag=tag,
+        filters=_filter_args(language, tag),
+        watching=services.is_watching_category(current_user, category),
+    )
+
+
+@bp.route("/t/<int:thread_id>")
+def show_thread(thread_id):
+    thread = _thread_or_404(thread_id)
+    page = _page_argument()
+    if page > services.page_of(thread.post_count):
+        abort(404)
+    read_before = services.last_read_number(current_user, thread)
+    services.mark_page_read(current_user, thread, page)
+    pagination = services.get_thread_page(thread, page)
+    form = ReplyForm() if services.can_reply(current_user, thread) else None
+    return render_template(
+        "forum/thread.html",
+        thread=thread,
+        pagination=pagination,
+        read_before=read_before,
+        helpful=services.helpful_post_ids(current_user, pagination.items),
+        watching=services.is_watching_thread(current_user, thread),
+        form=form,
+    )
+
+
+@bp.route("/t/<int:thread_id>/unread")
+@login_required
+def first_unread(thread_id):
+    """Go to the first post the member has not read yet."""
+    thread = _thread_or_404(thread_id)
+    number = services.first_unread_number(current_user, thread)
+    return redirect(
+        url_for("forum.show_thread", thread_id=thread.id, page=services.page_of(number), _anchor=f"post-{number}")
+    )
+
+
+@bp.route("/posts/<int:post_id>")
+def show_post(post_id):
+    post = _post_or_404(post_id)
+    return redirect(
+        url_for(
+            "forum.show_thread",
+            thread_id=post.thread_id,
+            page=services.page_of(post.number),
+            _anchor=f"post-{post.number}",
+        )
+    )
+
+
+@bp.route("/posts/<int:post_id>/history")
+def post_history(post_id):
+    post = _post_or_404(post_id)
+    if post.is_deleted:
+        abort(404)
+    return render_template("forum/history.html", post=post, thread=post.thread, revisions=services.list_revisions(post))
+
+
+# Writing
+
+
+@bp.route("/c/<slug>/new", methods=["GET", "POST"])
+@login_required
+def new_thread(slug):
+    category = _category_or_404(slug)
+    if not services.can_start_thread(current_user, category):
+        raise PermissionDenied
+    form = NewThreadForm()
+    if request.method == "GET":
+        form.language.data = current_user.locale
+    if form.validate_on_submit():
+        try:
+            thread = services.start_thread(
+                current_user, category, form.title.data, form.body.data, form.language.data, form.tags.data or ""
+            )
+        except ActionRefused as refusal:
+            show_refusal(form, refusal)
+        else:
+            flash(_("Your thread was started."), "success")
+            return redirect(url_for("forum.show_thread", thread_id=thread.id))
+    return render_template("forum/new_thread.html", category=category, form=form), 422 if form.errors else 200
+
+
+@bp.route("/t/<int:thread_id>/reply", methods=["GET", "POST"])
+@login_required
+def reply(thread_id):
+    thread = _thread_or_404(thread_id)
+    if not services.can_reply(current_user, thread):
+        return render_template("forum/refused.html", thread=thread, reason=services.LOCKED), 403
+    form = ReplyForm()
+    quoted = request.args.get("quote", type=int)
+    if request.method == "GET" and quoted is not None:
+        post = services.get_post(quoted)
+        if post is None or post.thread_id != thread.id or post.is_deleted:
+            abort(404)
+        form.body.data = services.quote(post, str(post.author.name))
+    if form.validate_on_submit():
+        try:
+            post = services.reply_to_thread(current_user, thread, form.body.data)
+        except ActionRefused as refusal:
+            show_refusal(form, refusal)
+        else:
+            flash(_("Your reply was posted."), "success")
+            return redirect(url_for("forum.show_post", post_id=post.id))
+    return render_template("forum/reply.html", thread=thread, form=form), 422 if form.errors else 200
+
+
+@bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_post(post_id):
+    post = _post_or_404(post_id)
+    if not services.can_edit_post(current_user, post):
+        raise PermissionDenied
+    form = EditPostForm(obj=post)
+    if form.validate_on_submit():
+        try:
+            services.edit_post(current_user, post, form.body.data)
+        except ActionRefused as refusal:
+            show_refusal(form, refusal)
+        else:
+            flash(_("Your post was saved."), "success")
+            return redirect(url_for("forum.show_post", post_id=post.id))
+    return render_template(
+        "forum/edit_post.html", post=post, thread=post.thread, form=form
+    ), 422 if form.errors else 200
+
+
+@bp.route("/posts/<int:post_id>/delete", methods=["POST"])
+@login_required
+def delete_post(post_id):
+    post = _post_or_404(post_id)
+    _one_click()
+    services.delete_post(current_user, post)
+    flash(_("Your post was deleted."), "success")
+    return redirect(url_for("forum.show_post", post_id=post.id))
+
+
+@bp.route("/posts/<int:post_id>/helpful", methods=["POST"])
+@login_required
+def mark_helpful(post_id):
+    post = _post_or_404(post_id)
+    _one_click()
+    services.toggle_helpful(current_user, post)
+    return redirect(url_for("forum.show_post", post_id=post.id))
+
+
+@bp.route("/t/<int:thread_id>/watch", methods=["POST"])
+@login_required
+def watch_thread(thread_id):
+    thread = _thread_or_404(thread_id)
+    _one_click()
+    if request.form.get("watch") == "0":
+        services.unwatch_thread(current_user, thread)
+        flash(_("You no longer watch this thread."), "info")
+    else:
+        services.watch_thread(current_user, thread)
+        flash(_("You watch this thread: new replies appear in your notifications."), "success")
+    return redirect(url_for("forum.show_thread", thread_id=thread.id))
+
+
+@bp.route("/c/<slug>/watch", methods=["POST"])
+@login_required
+def watch_category(slug):
+    category = _category_or_404(slug)
+    _one_click()
+    if request.form.get("watch") == "0":
+        services.unwatch_category(current_user, category)
+        flash(_("You no longer watch this category."), "info")
+    else:
+        services.watch_category(current_user, category)
+        flash(_("You watch this category: new threads and replies appear in your notifications."), "success")
+    return redirect(url_for("forum.show_category", slug=category.slug))
+
+
+@bp.route("/t/<int:thread_id>/pin", methods=["POST"])
+@login_required
+def pin_thread(thread_id):
+    thread = _thread_or_404(thread_id)
+    if not services.can_moderate_threads(current_user):
+        raise PermissionDenied
+    _one_click()
+    services.set_pinned(current_user, thread, request.form.get("pinned") == "1")
+    return redirect(url_for("forum.show_thread", thread_id=thread.id))
+
+
+@bp.route("/t/<int:thread_id>/lock", methods=["POST"])
+@login_required
+def lock_thread(thread_id):
+    thread = _thread_or_404(thread_id)
+    if not services.can_moderate_threads(current_user):
+        raise PermissionDenied
+    _one_click()
+    services.set_locked(current_user, thread, request.form.get("locked") == "1")
+    return redirect(url_for("forum.show_thread", thread_id=thread.id))
+
+
+# Feeds
+
+
+def _atom(body: bytes) -> Response:
+    return Response(body, mimetype="application/atom+xml")
+
+
+def _thread_url(thread) -> str:
+    return url_for("forum.show_thread", thread_id=thread.id, _external=True)
+
+
+@bp.route("/feed.atom")
+def latest_feed():
+    return _atom(
+        feeds.build_atom_feed(
+            feed_id=url_for("forum.latest_threads", _external=True),
+            title=_("%(site)s forum: latest threads", site=_site_name()),
+            subtitle=_("New threads in every category of the forum."),
+            page_url=url_for("forum.latest_threads", _external=True),
+            feed_url=url_for("forum.latest_feed", _external=True),
+            language=current_language(),
+            threads=services.list_threads_for_feed(),
+            thread_url=_thread_url,
+        )
+    )
+
+
+@bp.route("/c/<slug>/feed.atom")
+def category_feed(slug):
+    category = _category_or_404(slug)
+    name, _language = category.name_in(current_language())
+    return _atom(
+        feeds.build_atom_feed(
+            feed_id=url_for("forum.show_category", slug=category.slug, _external=True),
+            title=_("%(site)s forum: %(category)s", site=_site_name(), category=name),
+            subtitle=category.description_in(current_language())[0] or name,
+            page_url=url_for("forum.show_category", slug=category.slug, _external=True),
+            feed_url=url_for("forum.category_feed", slug=category.slug, _external=True),
+            language=current_language(),
+            threads=services.list_threads_for_feed(category),
+            thread_url=_thread_url,
+        )
+    )
+
+
+def _site_name() -> str:
+    return current_app.config["SITE_NAME"]
+
+
+# Categories (administrators)
+
+
+def _require_category_admin() -> None:
+    if not services.can_manage_categories(current_user):
+        raise PermissionDenied
+
+
+def _category_values(form: CategoryForm) -> dict:
+    return {name: form[name].data for name in services.CATEGORY_FIELDS}
+
+
+@bp.route("/admin/categories")
+@login_required
+def admin_categories():
+    _require_category_admin()
+    return render_template("forum/admin_categories.html", categories=services.list_categories())
+
+
+@bp.route("/admin/categories/new", methods=["GET", "POST"])
+@login_required
+def new_category():
+    _require_category_admin()
+    form = CategoryForm()
+    if form.validate_on_submit():
+        try:
+            services.create_category(current_user, form.slug.data, _category_values(form), form.is_announcements.data)
+        except ActionRefused as refusal:
+            show_refusal(form, refusal)
+        else:
+            flash(_("The category was created."), "success")
+            return redirect(url_for("forum.admin_categories"))
+    return render_template("forum/category_form.html", form=form, category=None), 422 if form.errors else 200
+
+
+@bp.route("/admin/categories/<int:category_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_category(category_id):
+    _require_category_admin()
+    category = db.get_or_404(Category, category_id)
+    form = CategoryForm(obj=category)
+    if form.validate_on_submit():
+        try:
+            services.update_category(
+                current_user, category, form.slug.data, _category_values(form), form.is_announcements.data
+            )
+        except ActionRefused as refusal:
+            show_refusal(form, refusal)
+        else:
+            flash(_("The category was saved."), "success")
+            return redirect(url_for("forum.admin_categories"))
+    return render_template("forum/category_form.html", form=form, category=category), 422 if form.errors else 200
+
+
+@bp.route("/admin/categories/<int:category_id>/move", methods=["POST"])
+@login_required
+def move_category(category_id):
+    _require_category_admin()
+    category = db.get_or_404(Category, category_id)
+    _one_click()
+    services.move_category(current_user, category, -1 if request.form.get("direction") == "up" else 1)
+    return redirect(url_for("forum.admin_categories"))

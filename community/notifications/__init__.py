@@ -1,0 +1,1 @@
+"""In-site notifications: what happened that a member should know about, and the bell that counts them."""

@@ -1,0 +1,121 @@
+from collections.abc import Iterable
+
+from sqlalchemy import Select, func, insert, select, update
+
+from community.accounts.models import User
+from community.extensions import db
+from community.notifications.models import Notification, NotificationKind
+from community.types import utcnow
+
+MAX_TEXT = 200
+
+# target_type -> (endpoint, name of its id argument); areas register theirs with register_target().
+_TARGETS: dict[str, tuple[str, str]] = {}
+
+
+def register_target(target_type: str, endpoint: str, id_argument: str) -> None:
+    """Tell the notifications list how to link to a target type (e.g. "forum_post" → forum.show_post)."""
+    _TARGETS[target_type] = (endpoint, id_argument)
+
+
+def target_endpoint(notification: Notification) -> tuple[str, dict] | None:
+    """(endpoint, url arguments) of what the notification leads to, or None for an unknown type."""
+    if notification.target_type not in _TARGETS:
+        return None
+    endpoint, argument = _TARGETS[notification.target_type]
+    return endpoint, {argument: notification.target_id}
+
+
+def notify(
+    users: Iterable[User | int],
+    kind: NotificationKind,
+    *,
+    target_type: str,
+    target_id: int,
+    text: str = "",
+    actor: User | None = None,
+) -> int:
+    """Notify every member in `users` (objects or ids) with one INSERT; return how many were notified.
+
+    The actor is never notified of their own action. Only flushes: the caller commits.
+    """
+    actor_id = actor.id if actor is not None else None
+    recipients = {user if isinstance(user, int) else user.id for user in users} - {actor_id}
+    if not recipients:
+        return 0
+    now = utcnow()
+    rows = [
+        {
+            "user_id": user_id,
+            "kind": kind,
+            "actor_id": actor_id,
+            "target_type": target_type,
+            "target_id": target_id,
+            "text": (text or "")[:MAX_TEXT],
+            "created_at": now,
+        }
+        for user_id in sorted(recipients)
+    ]
+    db.session.execute(insert(Notification), rows)
+    return len(rows)
+
+
+def count_unread(user: User) -> int:
+    """The number on the bell: one indexed COUNT."""
+    query = select(func.count(Notification.id)).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    return db.session.scalar(query) or 0
+
+
+def list_notifications(user: User, page: int, per_page: int = 25):
+    """The member's notifications, newest first, with their actors (a constant number of queries)."""
+    query = (
+        select(Notification)
+        .where(Notification.user_id == user.id)
+        .options(db.joinedload(Notification.actor))
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+    )
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def get_notification(user: User, notification_id: int) -> Notification | None:
+    """The member's own notification with this id; None for anyone else's, so ids reveal nothing."""
+    return db.session.scalar(
+        select(Notification).where(Notification.id == notification_id, Notification.user_id == user.id)
+    )
+
+
+def mark_read(notification: Notification) -> None:
+    if notification.read_at is None:
+        notification.read_at = utcnow()
+        db.session.commit()
+
+
+def mark_all_read(user: User) -> int:
+    """Mark every unread notification of the member read; return how many were."""
+    result = db.session.execute(
+        update(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    )
+    db.session.commit()
+    return result.rowcount
+
+
+def mark_targets_read(user: User, target_type: str, target_ids: Iterable[int] | Select) -> None:
+    """Mark read the member's notifications about these targets (e.g. the posts now on their screen).
+
+    `target_ids` may be a list of ids or a SELECT of them. Only flushes: the caller commits.
+    """
+    ids = target_ids if isinstance(target_ids, Select) else list(target_ids)
+    if isinstance(ids, list) and not ids:
+        return
+    db.session.execute(
+        update(Notification)
+        .where(
+            Notification.user_id == user.id,
+            Notification.read_at.is_(None),
+            Notification.target_type == target_type,
+            Notification.target_id.in_(ids),
+        )
+        .values(read_at=utcnow())
+    )

@@ -1,0 +1,71 @@
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from community.accounts.forms import ConfirmForm
+from community.notifications import services
+from community.urls import safe_next_url
+
+bp = Blueprint("notifications", __name__, template_folder="templates")
+
+
+@bp.app_context_processor
+def bell():
+    def unread_notification_count() -> int:
+        # Computed once per request, and only when the layout asks (members only).
+        if "unread_notifications" not in g:
+            g.unread_notifications = services.count_unread(current_user) if current_user.is_authenticated else 0
+        return g.unread_notifications
+
+    return {"unread_notification_count": unread_notification_count}
+
+
+@bp.app_template_global()
+def notification_url(notification) -> str | None:
+    target = services.target_endpoint(notification)
+    return url_for(target[0], **target[1]) if target else None
+
+
+@bp.route("/notifications")
+@login_required
+def list_notifications():
+    page = request.args.get("page", 1, type=int)
+    pagination = services.list_notifications(current_user, page)
+    if page > 1 and not pagination.items:
+        abort(404)
+    return render_template("notifications/list.html", pagination=pagination)
+
+
+@bp.route("/notifications/<int:notification_id>/open", methods=["POST"])
+@login_required
+def open_notification(notification_id):
+    """Mark the notification read and go to what it is about."""
+    notification = services.get_notification(current_user, notification_id)
+    if notification is None:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    services.mark_read(notification)
+    return redirect(notification_url(notification) or url_for("notifications.list_notifications"))
+
+
+@bp.route("/notifications/<int:notification_id>/read", methods=["POST"])
+@login_required
+def mark_read(notification_id):
+    notification = services.get_notification(current_user, notification_id)
+    if notification is None:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    services.mark_read(notification)
+    return redirect(safe_next_url(request.form.get("next")) or url_for("notifications.list_notifications"))
+
+
+@bp.route("/notifications/read-all", methods=["POST"])
+@login_required
+def mark_all_read():
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if services.mark_all_read(current_user):
+        flash(_("All your notifications are marked as read."), "success")
+    return redirect(url_for("notifications.list_notifications"))
