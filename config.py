@@ -52,6 +52,9 @@ class Config:
     # Deliver the outbox right after the request that filled it, instead of waiting for the cron job.
     MAIL_SEND_AFTER_REQUEST = _env_bool("MAIL_SEND_AFTER_REQUEST", False)
 
+    # Events: only moderators may announce events (by default any confirmed member may).
+    EVENTS_ANNOUNCE_MODERATORS_ONLY = _env_bool("EVENTS_ANNOUNCE_MODERATORS_ONLY", False)
+
     # Languages and time
     BABEL_DEFAULT_LOCALE = "es"
     BABEL_DEFAULT_TIMEZONE = "UTC"

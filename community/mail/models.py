@@ -1,8 +1,8 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Enum, ForeignKey, Index, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.extensions import db
 from community.types import UTCDateTime, utcnow
@@ -37,3 +37,19 @@ class OutboxMessage(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Loaded with the batch the sender picks (one query for all), never per message.
+    attachments: Mapped[list["OutboxAttachment"]] = relationship(
+        lazy="selectin", cascade="all, delete-orphan", order_by="OutboxAttachment.id"
+    )
+
+
+class OutboxAttachment(db.Model):
+    """A file sent with an outbox message (e.g. an event's .ics)."""
+
+    __tablename__ = "outbox_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("outbox_messages.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))  # e.g. "text/calendar"
+    data: Mapped[bytes] = mapped_column(LargeBinary)

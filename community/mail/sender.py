@@ -36,6 +36,9 @@ def build_message(item: OutboxMessage) -> EmailMessage:
     message["Message-ID"] = make_msgid(domain="conecta-tt.org")
     message.set_content(item.text_body)
     message.add_alternative(item.html_body, subtype="html")
+    for attachment in item.attachments:
+        maintype, _, subtype = attachment.content_type.partition("/")
+        message.add_attachment(attachment.data, maintype=maintype, subtype=subtype, filename=attachment.filename)
     # After the body: set_content() drops any Content-* header set before it.
     message["Content-Language"] = item.locale
     return message

@@ -1,0 +1,1 @@
+"""Events: follow-up meetings, webinars and trainings, with RSVPs, waitlists, reminders and calendars."""

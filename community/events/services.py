@@ -1,0 +1,759 @@
+"""Announcing events, answering them (with a waitlist), calendars, reminders and the follow-up loop."""
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import force_locale, gettext
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import case, delete, func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from community.accounts.models import User
+from community.errors import ActionRefused, PermissionDenied
+from community.events.calendars import event_ics
+from community.events.models import (
+    RSVP_LABELS,
+    Event,
+    EventFormat,
+    EventKind,
+    EventReminder,
+    EventRSVP,
+    EventStatus,
+    RSVPStatus,
+)
+from community.events.times import NonexistentLocalTime, to_utc
+from community.extensions import db
+from community.i18n import LANGUAGES, country_name, is_country, is_timezone
+from community.mail import external_url, queue_email
+from community.markdown import render_markdown
+from community.notifications.models import NotificationKind
+from community.notifications.services import notify
+from community.types import utcnow
+
+# How notifications point at an event (registered with the notifications area in views.py).
+NOTIFICATION_TARGET = "event"
+
+PER_PAGE = 20
+ATTENDEES_PER_PAGE = 50
+FEED_LIMIT = 50
+MONTH_LIMIT = 300  # events shown in one month of the calendar view
+DASHBOARD_LIMIT = 5
+ICS_ATTACHMENT = "text/calendar"
+FORUM_CATEGORY = "eventos-capacitacion"  # the forum category where each event's discussion thread opens
+
+# Fields whose change a calendar must show: each change raises the event's SEQUENCE.
+CALENDAR_FIELDS = ("title", "description", "starts_at", "ends_at", "timezone", "venue", "city", "country",
+                   "online_url", "format", "status")  # fmt: skip
+TIME_FIELDS = ("starts_at", "ends_at", "timezone")
+PLACE_FIELDS = ("venue", "city", "country", "online_url", "format")
+
+CANCELLED = _l("This event has been cancelled.")
+ENDED = _l("This event has already ended.")
+DEADLINE_PASSED = _l("Registration for this event has closed.")
+
+
+@dataclass
+class EventData:
+    """What the organizer typed: times are wall-clock times in `timezone`."""
+
+    title: str
+    language: str
+    kind: EventKind
+    starts_local: datetime
+    ends_local: datetime
+    timezone: str
+    format: EventFormat
+    description: str = ""
+    venue: str = ""
+    city: str = ""
+    country: str | None = None
+    online_url: str = ""
+    capacity: int | None = None
+    deadline_local: datetime | None = None
+    status: EventStatus = EventStatus.SCHEDULED
+    follow_up_of_id: int | None = None
+
+
+@dataclass
+class EventFilters:
+    country: str | None = None
+    format: EventFormat | None = None
+    kind: EventKind | None = None
+    language: str | None = None
+
+    def apply(self, query):
+        if self.country:
+            query = query.where(Event.country == self.country)
+        if self.format:
+            query = query.where(Event.format == self.format)
+        if self.kind:
+            query = query.where(Event.kind == self.kind)
+        if self.language:
+            query = query.where(Event.language == self.language)
+        return query
+
+
+@dataclass
+class EventChanges:
+    """What an edit changed, for the notifications and the calendar SEQUENCE."""
+
+    fields: set[str] = field(default_factory=set)
+
+    @property
+    def time(self) -> bool:
+        return bool(self.fields & set(TIME_FIELDS))
+
+    @property
+    def place(self) -> bool:
+        return bool(self.fields & set(PLACE_FIELDS))
+
+    @property
+    def status(self) -> bool:
+        return "status" in self.fields
+
+    @property
+    def for_calendars(self) -> bool:
+        return bool(self.fields & set(CALENDAR_FIELDS))
+
+
+# --- who may do what ---------------------------------------------------------------------------
+
+
+def _is_member(user) -> bool:
+    return user is not None and getattr(user, "is_authenticated", False) and user.is_active
+
+
+def can_announce(user) -> bool:
+    """Any confirmed member, or only moderators when EVENTS_ANNOUNCE_MODERATORS_ONLY is set."""
+    if not _is_member(user):
+        return False
+    return user.is_moderator or not current_app.config.get("EVENTS_ANNOUNCE_MODERATORS_ONLY", False)
+
+
+def can_edit_event(user, event: Event) -> bool:
+    """The organizer, a co-organizer or a moderator."""
+    return _is_member(user) and (user.is_moderator or event.is_organized_by(user))
+
+
+def can_see_attendees(user, event: Event) -> bool:
+    return can_edit_event(user, event)
+
+
+def can_see_online_url(user, event: Event, rsvp: EventRSVP | None) -> bool:
+    """Only members who are going (and the organizers) see where an online event happens."""
+    if not event.online_url or event.format is EventFormat.IN_PERSON:
+        return False
+    if can_edit_event(user, event):
+        return True
+    return rsvp is not None and rsvp.status is RSVPStatus.GOING
+
+
+def can_rsvp(user, event: Event) -> bool:
+    return _is_member(user) and not event.is_cancelled and not event.has_ended()
+
+
+def can_post_minutes(user, event: Event) -> bool:
+    return _is_member(user) and event.is_organized_by(user) and event.has_ended() and not event.is_cancelled
+
+
+# --- announcing and editing --------------------------------------------------------------------
+
+
+def _utc(local: datetime, zone: str, field_name: str) -> datetime:
+    try:
+        return to_utc(local, zone)
+    except NonexistentLocalTime:
+        raise ActionRefused(
+            _l("This time does not exist in that time zone (the clocks change)."), field=field_name
+        ) from None
+
+
+def _check(data: EventData, *, is_new: bool) -> tuple[datetime, datetime, datetime | None]:
+    """Validate `data`; return (start, end, deadline) in UTC. Raises ActionRefused at the field."""
+    if not data.title.strip():
+        raise ActionRefused(_l("Please give the event a title."), field="title")
+    if data.language not in LANGUAGES:
+        raise ActionRefused(_l("Please choose one of the offered languages."), field="language")
+    if not is_timezone(data.timezone):
+        raise ActionRefused(_l("Please choose a time zone from the list."), field="timezone")
+    if data.country and not is_country(data.country):
+        raise ActionRefused(_l("Please choose a country from the list."), field="country")
+    if data.online_url and not data.online_url.strip().lower().startswith(("https://", "http://")):
+        raise ActionRefused(_l("Please enter a full web address (https://…)."), field="online_url")
+    if data.capacity is not None and data.capacity < 1:
+        raise ActionRefused(_l("The capacity must be at least 1, or empty for no limit."), field="capacity")
+    starts_at = _utc(data.starts_local, data.timezone, "starts_at")
+    ends_at = _utc(data.ends_local, data.timezone, "ends_at")
+    if ends_at <= starts_at:
+        raise ActionRefused(_l("The event must end after it starts."), field="ends_at")
+    if is_new and starts_at <= utcnow():
+        raise ActionRefused(_l("A new event must start in the future."), field="starts_at")
+    deadline = None
+    if data.deadline_local is not None:
+        deadline = _utc(data.deadline_local, data.timezone, "registration_deadline")
+        if deadline > starts_at:
+            raise ActionRefused(_l("Registration must close before the event starts."), field="registration_deadline")
+    return starts_at, ends_at, deadline
+
+
+def _apply(event: Event, data: EventData, starts_at, ends_at, deadline) -> EventChanges:
+    values = {
+        "title": data.title.strip(),
+        "description": data.description or "",
+        "language": data.language,
+        "kind": data.kind,
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+        "timezone": data.timezone,
+        "format": data.format,
+        "venue": (data.venue or "").strip(),
+        "city": (data.city or "").strip(),
+        "country": data.country or None,
+        "online_url": (data.online_url or "").strip(),
+        "capacity": data.capacity,
+        "registration_deadline": deadline,
+    }
+    changes = EventChanges({name for name, value in values.items() if getattr(event, name, None) != value})
+    if "description" in changes.fields or event.id is None:
+        event.description_html = render_markdown(values["description"])
+    for name, value in values.items():
+        setattr(event, name, value)
+    return changes
+
+
+def create_event(organizer: User, data: EventData) -> Event:
+    """Announce an event; its discussion thread is opened in the forum right after.
+
+    Raises PermissionDenied when the member may not announce, ActionRefused for bad input (nothing stored).
+    """
+    if not can_announce(organizer):
+        raise PermissionDenied
+    starts_at, ends_at, deadline = _check(data, is_new=True)
+    follow_up_of = None
+    if data.follow_up_of_id is not None:
+        follow_up_of = db.session.get(Event, data.follow_up_of_id)
+        if follow_up_of is None or follow_up_of.starts_at >= starts_at:
+            raise ActionRefused(_l("A follow-up must start after the event it follows."), field="starts_at")
+    event = Event(organizer=organizer, follow_up_of=follow_up_of, status=EventStatus.SCHEDULED, sequence=0)
+    _apply(event, data, starts_at, ends_at, deadline)
+    event.created_at = event.updated_at = utcnow()
+    db.session.add(event)
+    db.session.commit()
+    open_discussion_thread(event)
+    return event
+
+
+def update_event(editor: User, event: Event, data: EventData) -> EventChanges:
+    """Change an event; raise its SEQUENCE when calendars must update, tell the members who answered.
+
+    A moved event's reminders are sent again for the new time; more seats move the waitlist up.
+    """
+    if not can_edit_event(editor, event):
+        raise PermissionDenied
+    starts_at, ends_at, deadline = _check(data, is_new=False)
+    event = _lock(event.id)
+    changes = _apply(event, data, starts_at, ends_at, deadline)
+    if data.status is not event.status:
+        event.status = data.status
+        changes.fields.add("status")
+    if not changes.fields:
+        db.session.commit()
+        return changes
+    if changes.for_calendars:
+        event.sequence += 1
+    if changes.time:
+        db.session.execute(
+            delete(EventReminder).where(
+                EventReminder.rsvp_id.in_(select(EventRSVP.id).where(EventRSVP.event_id == event.id))
+            )
+        )
+    promoted = _promote_waitlist(event)
+    event.updated_at = utcnow()
+    db.session.flush()
+    if changes.time or changes.place or changes.status:
+        _tell_about_change(event, changes, editor)
+    for rsvp in promoted:
+        _queue_promotion(rsvp)
+    db.session.commit()
+    return changes
+
+
+def cancel_event(editor: User, event: Event) -> None:
+    """Cancel the event: calendars get STATUS:CANCELLED, members who answered are told."""
+    if not can_edit_event(editor, event):
+        raise PermissionDenied
+    if event.is_cancelled:
+        return
+    event = _lock(event.id)
+    event.status = EventStatus.CANCELLED
+    event.sequence += 1
+    event.updated_at = utcnow()
+    changes = EventChanges({"status"})
+    _tell_about_change(event, changes, editor)
+    db.session.commit()
+
+
+def add_co_organizer(editor: User, event: Event, member_id: int) -> User:
+    """Make a member who answered the event a co-organizer (they may then edit it)."""
+    if not can_edit_event(editor, event):
+        raise PermissionDenied
+    rsvp = db.session.scalar(select(EventRSVP).where(EventRSVP.event_id == event.id, EventRSVP.user_id == member_id))
+    if rsvp is None or not _is_member(rsvp.user) or member_id == event.organizer_id:
+        raise ActionRefused(_l("Only members who answered the event can become co-organizers."))
+    if rsvp.user not in event.co_organizers:
+        event.co_organizers.append(rsvp.user)
+    db.session.commit()
+    return rsvp.user
+
+
+def remove_co_organizer(editor: User, event: Event, member_id: int) -> None:
+    if not can_edit_event(editor, event):
+        raise PermissionDenied
+    event.co_organizers = [member for member in event.co_organizers if member.id != member_id]
+    db.session.commit()
+
+
+def follow_up_template(previous: Event) -> EventData:
+    """The details of `previous` for a new follow-up: same place and hours, a week after today or later."""
+    zone = ZoneInfo(previous.timezone)
+    start = previous.starts_at.astimezone(zone)
+    length = previous.ends_at - previous.starts_at
+    day = max(start.date(), date.today()) + timedelta(days=7)
+    starts_local = datetime.combine(day, start.time())
+    return EventData(
+        title=previous.title,
+        description=previous.description,
+        language=previous.language,
+        kind=previous.kind,
+        starts_local=starts_local,
+        ends_local=starts_local + length,
+        timezone=previous.timezone,
+        format=previous.format,
+        venue=previous.venue,
+        city=previous.city,
+        country=previous.country,
+        online_url=previous.online_url,
+        capacity=previous.capacity,
+        follow_up_of_id=previous.id,
+    )
+
+
+# --- answering ---------------------------------------------------------------------------------
+
+
+def _lock(event_id: int) -> Event:
+    """The event, re-read and locked (SELECT ... FOR UPDATE on PostgreSQL) until the commit."""
+    query = select(Event).where(Event.id == event_id).with_for_update().execution_options(populate_existing=True)
+    return db.session.execute(query).scalar_one()
+
+
+def _promote_waitlist(event: Event) -> list[EventRSVP]:
+    """Move waitlisted members up, in the order they asked, while there are seats. Only flushes."""
+    if event.status is EventStatus.CANCELLED:
+        return []
+    free = None if event.capacity is None else event.capacity - event.going_count
+    if free is not None and free <= 0:
+        return []
+    query = (
+        select(EventRSVP)
+        .where(EventRSVP.event_id == event.id, EventRSVP.status == RSVPStatus.WAITLISTED)
+        .order_by(EventRSVP.responded_at, EventRSVP.id)
+        .options(joinedload(EventRSVP.user))
+    )
+    if free is not None:
+        query = query.limit(free)
+    promoted = list(db.session.scalars(query))
+    now = utcnow()
+    for rsvp in promoted:
+        rsvp.status = RSVPStatus.GOING
+        rsvp.responded_at = now
+    event.going_count += len(promoted)
+    return promoted
+
+
+def rsvp_to_event(member: User, event: Event, status: RSVPStatus) -> EventRSVP:
+    """Answer going / interested / not going; "going" joins the waitlist when the event is full.
+
+    The event row is locked while a seat is taken, so two members asking for the last seat at once get
+    exactly one. Leaving frees the seat for the first on the waitlist, who is told by e-mail.
+    Raises ActionRefused for a cancelled or ended event, or after the registration deadline
+    (withdrawing stays possible).
+    """
+    if status is RSVPStatus.WAITLISTED:
+        raise ActionRefused(_l("Please choose one of the offered answers."))
+    if not _is_member(member):
+        raise PermissionDenied
+    event = _lock(event.id)
+    now = utcnow()
+    if event.is_cancelled:
+        raise ActionRefused(CANCELLED)
+    if event.has_ended(now):
+        raise ActionRefused(ENDED)
+    if status is not RSVPStatus.NOT_GOING and event.registration_deadline and event.registration_deadline < now:
+        raise ActionRefused(DEADLINE_PASSED)
+    rsvp = db.session.scalar(select(EventRSVP).where(EventRSVP.event_id == event.id, EventRSVP.user_id == member.id))
+    if rsvp is None:
+        rsvp = EventRSVP(event_id=event.id, user_id=member.id, status=RSVPStatus.NOT_GOING, created_at=now)
+        db.session.add(rsvp)
+    old = rsvp.status if rsvp.id is not None else None
+    new = status
+    if status is RSVPStatus.GOING and old in (RSVPStatus.GOING, RSVPStatus.WAITLISTED):
+        new = old  # already in, or keeps its place in the line
+    elif status is RSVPStatus.GOING and event.is_full:
+        new = RSVPStatus.WAITLISTED
+    promoted = []
+    if new is not old:
+        rsvp.status = new
+        rsvp.responded_at = now
+        if new is RSVPStatus.GOING:
+            event.going_count += 1
+        if old is RSVPStatus.GOING:
+            event.going_count -= 1
+            db.session.flush()
+            promoted = _promote_waitlist(event)
+    for promoted_rsvp in promoted:
+        _queue_promotion(promoted_rsvp)
+    db.session.commit()
+    return rsvp
+
+
+def set_reminders(member: User, event: Event, *, day_before: bool, hour_before: bool) -> EventRSVP:
+    """Turn the member's two reminders for this event on or off."""
+    rsvp = get_rsvp(member, event)
+    if rsvp is None:
+        raise ActionRefused(_l("Answer the event first."))
+    rsvp.remind_day_before = day_before
+    rsvp.remind_hour_before = hour_before
+    db.session.commit()
+    return rsvp
+
+
+def get_rsvp(member, event: Event) -> EventRSVP | None:
+    if member is None or not getattr(member, "is_authenticated", False):
+        return None
+    return db.session.scalar(select(EventRSVP).where(EventRSVP.event_id == event.id, EventRSVP.user_id == member.id))
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+
+def get_event(event_id: int) -> Event | None:
+    """The event with its organizers and the event it follows (one query for each)."""
+    query = (
+        select(Event)
+        .where(Event.id == event_id)
+        .options(
+            joinedload(Event.organizer),
+            selectinload(Event.co_organizers),
+            joinedload(Event.follow_up_of),
+        )
+    )
+    return db.session.scalar(query)
+
+
+def list_follow_ups(event: Event, limit: int = 5) -> list[Event]:
+    """The meetings announced as follow-ups of `event`, soonest first."""
+    query = select(Event).where(Event.follow_up_of_id == event.id).order_by(Event.starts_at).limit(limit)
+    return list(db.session.scalars(query))
+
+
+def count_answers(event: Event) -> dict[RSVPStatus, int]:
+    """How many members gave each answer (one grouped query)."""
+    query = select(EventRSVP.status, func.count()).where(EventRSVP.event_id == event.id).group_by(EventRSVP.status)
+    counts = {status: 0 for status in RSVPStatus}
+    counts.update(dict(db.session.execute(query).all()))
+    return counts
+
+
+def _listing(filters: EventFilters):
+    return filters.apply(select(Event).options(joinedload(Event.organizer)))
+
+
+def list_events(*, past: bool = False, filters: EventFilters | None = None, page: int = 1, per_page: int = PER_PAGE):
+    """Upcoming events (those not over yet), soonest first; or past ones, latest first. Paginated."""
+    now = utcnow()
+    query = _listing(filters or EventFilters())
+    if past:
+        query = query.where(Event.ends_at < now).order_by(Event.starts_at.desc(), Event.id.desc())
+    else:
+        query = query.where(Event.ends_at >= now).order_by(Event.starts_at, Event.id)
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def list_month(year: int, month: int, zone_name: str, filters: EventFilters | None = None) -> dict[date, list[Event]]:
+    """The events starting in a month on the reader's clocks, by local day."""
+    zone = ZoneInfo(zone_name)
+    first = datetime(year, month, 1, tzinfo=zone)
+    following = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=zone)
+    query = (
+        _listing(filters or EventFilters())
+        .where(Event.starts_at >= first, Event.starts_at < following)
+        .order_by(Event.starts_at, Event.id)
+        .limit(MONTH_LIMIT)
+    )
+    days: dict[date, list[Event]] = {}
+    for event in db.session.scalars(query):
+        days.setdefault(event.starts_at.astimezone(zone).date(), []).append(event)
+    return days
+
+
+def answers_of(member, events: list[Event]) -> dict[int, RSVPStatus]:
+    """The member's answer to each of `events` (one query), by event id."""
+    if not events or member is None or not getattr(member, "is_authenticated", False):
+        return {}
+    query = select(EventRSVP.event_id, EventRSVP.status).where(
+        EventRSVP.user_id == member.id, EventRSVP.event_id.in_([event.id for event in events])
+    )
+    return dict(db.session.execute(query).all())
+
+
+def list_upcoming_for_feed(limit: int = FEED_LIMIT) -> list[Event]:
+    query = (
+        select(Event)
+        .where(Event.ends_at >= utcnow(), Event.status != EventStatus.CANCELLED)
+        .options(joinedload(Event.organizer))
+        .order_by(Event.starts_at, Event.id)
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
+
+
+def list_my_next_events(member: User, limit: int = DASHBOARD_LIMIT) -> list[tuple[Event, RSVPStatus]]:
+    """The member's coming events (going, waitlisted or interested), soonest first."""
+    query = (
+        select(Event, EventRSVP.status)
+        .join(EventRSVP, EventRSVP.event_id == Event.id)
+        .where(
+            EventRSVP.user_id == member.id,
+            EventRSVP.status.in_([RSVPStatus.GOING, RSVPStatus.WAITLISTED, RSVPStatus.INTERESTED]),
+            Event.ends_at >= utcnow(),
+            Event.status != EventStatus.CANCELLED,
+        )
+        .order_by(Event.starts_at, Event.id)
+        .limit(limit)
+    )
+    return [(event, status) for event, status in db.session.execute(query).all()]
+
+
+def list_events_in_country(country: str | None, limit: int = DASHBOARD_LIMIT) -> list[Event]:
+    if not country:
+        return []
+    query = (
+        select(Event)
+        .where(Event.country == country, Event.ends_at >= utcnow(), Event.status != EventStatus.CANCELLED)
+        .order_by(Event.starts_at, Event.id)
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
+
+
+def list_attendees(event: Event, page: int = 1, per_page: int = ATTENDEES_PER_PAGE):
+    """The answers of everyone but the "not going": going first, then the waitlist in order, then interested."""
+    order = {RSVPStatus.GOING: 0, RSVPStatus.WAITLISTED: 1, RSVPStatus.INTERESTED: 2}
+    status_rank = case(*[(EventRSVP.status == status, position) for status, position in order.items()], else_=3)
+    query = (
+        select(EventRSVP)
+        .where(EventRSVP.event_id == event.id, EventRSVP.status != RSVPStatus.NOT_GOING)
+        .options(joinedload(EventRSVP.user))
+        .order_by(status_rank, EventRSVP.responded_at, EventRSVP.id)
+    )
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def _spreadsheet_safe(text: str) -> str:
+    """Keep a member's name from being read as a formula ("=HYPERLINK(...)") when the CSV is opened."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def export_attendees_csv(event: Event) -> bytes:
+    """The attendee list as CSV in UTF-8 with a byte-order mark, so spreadsheets keep the accents."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([str(_l("Name")), str(_l("Country")), str(_l("Answer")), str(_l("Answered at (UTC)"))])
+    query = (
+        select(EventRSVP)
+        .where(EventRSVP.event_id == event.id, EventRSVP.status != RSVPStatus.NOT_GOING)
+        .options(joinedload(EventRSVP.user))
+        .order_by(EventRSVP.status, EventRSVP.responded_at, EventRSVP.id)
+    )
+    for rsvp in db.session.scalars(query):
+        writer.writerow(
+            [
+                _spreadsheet_safe(str(rsvp.user.name)),
+                country_name(rsvp.user.country),
+                str(RSVP_LABELS[rsvp.status]),
+                rsvp.responded_at.strftime("%Y-%m-%d %H:%M"),
+            ]
+        )
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+# --- mail: changes, promotions, messages, reminders, minutes -----------------------------------
+
+
+def queue_event_email(recipient: User, subject, template: str, event: Event, **context) -> None:
+    """Queue an e-mail about `event`, with the links it needs, in the recipient's language and zone."""
+    queue_email(
+        recipient,
+        subject,
+        template,
+        event=event,
+        event_url=external_url("events.show_event", event_id=event.id),
+        **context,
+    )
+
+
+def ics_attachment(event: Event, *, with_online_url: bool) -> list[tuple[str, str, bytes]]:
+    return [(f"event-{event.id}.ics", ICS_ATTACHMENT, event_ics(event, with_online_url=with_online_url))]
+
+
+def _answered(event: Event, statuses) -> list[EventRSVP]:
+    query = (
+        select(EventRSVP)
+        .join(User, User.id == EventRSVP.user_id)
+        .where(EventRSVP.event_id == event.id, EventRSVP.status.in_(statuses), User.deleted_at.is_(None))
+        .options(joinedload(EventRSVP.user))
+        .order_by(EventRSVP.id)
+    )
+    return list(db.session.scalars(query))
+
+
+def _tell_about_change(event: Event, changes: EventChanges, editor: User) -> None:
+    """E-mail the members going, waitlisted or interested about a new time, place or status, with the new .ics."""
+    subject = (
+        _l("Cancelled: %(title)s", title=event.title)
+        if event.is_cancelled
+        else _l("Changed: %(title)s", title=event.title)
+    )
+    told = _answered(event, [RSVPStatus.GOING, RSVPStatus.WAITLISTED, RSVPStatus.INTERESTED])
+    kind = NotificationKind.EVENT_CANCELLED if event.is_cancelled else NotificationKind.EVENT_CHANGED
+    _notify(event, kind, told, editor)
+    for rsvp in told:
+        if rsvp.user_id == editor.id:
+            continue
+        going = rsvp.status is RSVPStatus.GOING
+        queue_event_email(
+            rsvp.user,
+            subject,
+            "events/email/changed",
+            event=event,
+            changes=changes,
+            attachments=ics_attachment(event, with_online_url=going) if going else None,
+        )
+
+
+def _queue_promotion(rsvp: EventRSVP) -> None:
+    event = rsvp.event
+    queue_event_email(
+        rsvp.user,
+        _l("A seat is yours: %(title)s", title=event.title),
+        "events/email/promoted",
+        event=event,
+        attachments=ics_attachment(event, with_online_url=True),
+    )
+
+
+def send_message_to_attendees(organizer: User, event: Event, body: str) -> int:
+    """E-mail a short message from an organizer to every member who is going; return how many."""
+    if not can_edit_event(organizer, event):
+        raise PermissionDenied
+    body = (body or "").strip()
+    if not body:
+        raise ActionRefused(_l("Please write a message."), field="body")
+    attendees = _answered(event, [RSVPStatus.GOING])
+    for rsvp in attendees:
+        queue_event_email(
+            rsvp.user,
+            _l("A message about %(title)s", title=event.title),
+            "events/email/message",
+            event=event,
+            sender=organizer,
+            body=body,
+        )
+    _notify(event, NotificationKind.EVENT_MESSAGE, attendees, organizer)
+    db.session.commit()
+    return len(attendees)
+
+
+def post_minutes(organizer: User, event: Event, body: str) -> Event:
+    """Publish the minutes and action items of an event that ended; tell the members who went."""
+    if not can_post_minutes(organizer, event):
+        raise PermissionDenied
+    body = (body or "").strip()
+    if not body:
+        raise ActionRefused(_l("Please write the minutes."), field="body")
+    event.minutes = body
+    event.minutes_html = render_markdown(body)
+    first_time = event.minutes_posted_at is None
+    event.minutes_posted_at = utcnow()
+    if first_time:
+        went = _answered(event, [RSVPStatus.GOING])
+        for rsvp in went:
+            if rsvp.user_id != organizer.id:
+                subject = _l("Minutes of %(title)s", title=event.title)
+                queue_event_email(rsvp.user, subject, "events/email/minutes", event=event)
+        _notify(event, NotificationKind.EVENT_MINUTES, went, organizer)
+    db.session.commit()
+    post_minutes_in_thread(event, organizer, body)
+    return event
+
+
+# --- the forum and the notifications -----------------------------------------------------------
+
+
+def open_discussion_thread(event: Event) -> None:
+    """Open the event's discussion thread in the forum's events category (its agenda before, minutes after).
+
+    The event stands without it: when the forum has no such category or refuses the thread, the event
+    simply has no thread (the refusal is logged).
+    """
+    from community.forum import services as forum
+
+    category = forum.get_category(FORUM_CATEGORY)
+    if category is None:
+        return
+    with force_locale(event.language):
+        body = gettext(
+            "The discussion of this event: its agenda before it, its minutes and action items after it.\n\n%(url)s",
+            url=external_url("events.show_event", event_id=event.id),
+        )
+    try:
+        thread = forum.start_thread(event.organizer, category, event.title, body, event.language)
+    except (ActionRefused, PermissionDenied) as refusal:
+        db.session.rollback()
+        current_app.logger.warning("No discussion thread for event %s: %s", event.id, refusal)
+        return
+    event.thread_id = thread.id
+    db.session.commit()
+
+
+def post_minutes_in_thread(event: Event, organizer: User, body: str) -> None:
+    """Post the minutes in the event's discussion thread, when it has one that takes replies."""
+    if event.thread_id is None:
+        return
+    from community.forum import services as forum
+
+    thread = forum.get_thread(event.thread_id)
+    if thread is None:
+        return
+    try:
+        forum.reply_to_thread(organizer, thread, body)
+    except (ActionRefused, PermissionDenied) as refusal:
+        db.session.rollback()
+        current_app.logger.warning("Minutes of event %s not posted in its thread: %s", event.id, refusal)
+
+
+def _notify(event: Event, kind: NotificationKind, recipients: list[EventRSVP], actor: User) -> None:
+    """Put an event's news in the members' notifications; only flushes, like notify()."""
+    notify(
+        [rsvp.user_id for rsvp in recipients],
+        kind,
+        target_type=NOTIFICATION_TARGET,
+        target_id=event.id,
+        text=event.title,
+        actor=actor,
+    )
