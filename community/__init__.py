@@ -125,20 +125,34 @@ def _init_templates(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from community.accounts.views import bp as accounts_bp
+    from community.events.views import bp as events_bp
+    from community.forum.views import bp as forum_bp
     from community.main.views import bp as main_bp
+    from community.notifications.views import bp as notifications_bp
+    from community.profiles.views import bp as profiles_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(profiles_bp)
+    app.register_blueprint(notifications_bp)
+    app.register_blueprint(forum_bp)
+    app.register_blueprint(events_bp)
 
 
 def _register_cli(app: Flask) -> None:
     from community.accounts.cli import users_cli
+    from community.events.cli import events_cli
+    from community.forum.cli import forum_cli
     from community.mail.cli import mail_cli
+    from community.profiles.cli import profiles_cli
     from community.seed.cli import seed_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(mail_cli)
     app.cli.add_command(seed_cli)
+    app.cli.add_command(events_cli)
+    app.cli.add_command(forum_cli)
+    app.cli.add_command(profiles_cli)
 
 
 def _register_request_hooks(app: Flask) -> None:

@@ -48,3 +48,106 @@ def make_moderator(**overrides) -> User:
 
 def make_admin(**overrides) -> User:
     return make_user(role=Role.ADMIN, **overrides)
+
+
+def make_profile(user: User | None = None, *, expertise=(), languages=(), commit: bool = True, **overrides):
+    """A profile for `user` (a new member if None); `expertise` holds slugs of the default taxonomy."""
+    from sqlalchemy import select
+
+    from community.markdown import render_markdown
+    from community.profiles.models import ExpertiseArea, Profile, ProfileLanguage
+    from community.profiles.services import ensure_default_expertise
+
+    user = user or make_user(commit=False)
+    if expertise and not db.session.scalar(select(ExpertiseArea.id).limit(1)):
+        ensure_default_expertise()
+    profile = user.profile or Profile(user=user)
+    db.session.add(profile)
+    for name, value in overrides.items():
+        setattr(profile, name, value)
+    if "bio" in overrides:
+        profile.bio_html = str(render_markdown(overrides["bio"]))
+    if expertise:
+        profile.expertise = list(db.session.scalars(select(ExpertiseArea).where(ExpertiseArea.slug.in_(expertise))))
+    profile.languages = [ProfileLanguage(code=code) for code in languages]
+    if commit:
+        db.session.commit()
+    return profile
+
+
+def make_institution(name: str = "Universidad Nacional", country: str | None = "MX", domains=(), commit=True):
+    from community.profiles.models import Institution, InstitutionDomain
+
+    institution = Institution(name=name, country=country, domains=[InstitutionDomain(domain=d) for d in domains])
+    db.session.add(institution)
+    if commit:
+        db.session.commit()
+    return institution
+
+
+def make_category(*, commit: bool = True, **overrides):
+    """A forum category (its slug and English name from a running number unless given)."""
+    from community.forum.models import Category
+
+    number = next(_numbers)
+    values = {"slug": f"category-{number}", "name_en": f"Category {number}", "position": number}
+    values.update(overrides)
+    category = Category(**values)
+    db.session.add(category)
+    if commit:
+        db.session.commit()
+    return category
+
+
+def make_thread(
+    *, category=None, author=None, replies: int = 0, is_locked: bool = False, is_pinned: bool = False, **overrides
+):
+    """A thread started through the forum service, with `replies` replies by another member."""
+    from community.forum import services
+
+    category = category or make_category()
+    author = author or make_user()
+    values = {"title": "Licensing a university patent", "body": "What royalty rates do you use?"}
+    values.update(overrides)
+    thread = services.start_thread(author, category, **values)
+    if replies:
+        replier = make_user()
+        for number in range(replies):
+            services.reply_to_thread(replier, thread, f"Reply number {number + 2}")
+    if is_locked or is_pinned:
+        thread.is_locked, thread.is_pinned = is_locked, is_pinned
+        db.session.commit()
+    return thread
+
+
+def make_event(*, organizer=None, starts_in=None, hours: float = 2, commit: bool = True, **overrides):
+    """An event stored directly (so it may lie in the past), starting `starts_in` from now (default a week)."""
+    from datetime import timedelta
+
+    from community.events.models import Event, EventFormat, EventKind, EventStatus
+    from community.markdown import render_markdown
+
+    starts_in = starts_in if starts_in is not None else timedelta(days=7)
+    starts_at = (utcnow() + starts_in).replace(second=0, microsecond=0)  # whole minutes, as the form gives
+    values = {
+        "title": "Follow-up meeting on licensing",
+        "description": "Agenda: **royalties**.",
+        "language": "es",
+        "kind": EventKind.MEETING,
+        "format": EventFormat.HYBRID,
+        "timezone": "America/Mexico_City",
+        "starts_at": starts_at,
+        "ends_at": starts_at + timedelta(hours=hours),
+        "venue": "IMPI",
+        "city": "Ciudad de México",
+        "country": "MX",
+        "online_url": "https://meet.example.org/follow-up",
+        "status": EventStatus.SCHEDULED,
+    }
+    values.update(overrides)
+    values.setdefault("description_html", render_markdown(values["description"]))
+    event = Event(organizer=organizer or make_user(), **values)
+    db.session.add(event)
+    if commit:
+        db.session.commit()
+    return event

@@ -1,6 +1,8 @@
 """Three languages everywhere: catalogs complete and valid, pages and every e-mail in es, pt and en."""
 
+from datetime import UTC, datetime
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from babel.messages.pofile import read_po
@@ -74,6 +76,28 @@ def test_error_pages_speak_the_visitors_language(client, language):
     assert _translation(language, "Page not found") in page
 
 
+_EVENT = SimpleNamespace(
+    title="Reunión de seguimiento",
+    starts_at=datetime(2026, 6, 3, 16, 0, tzinfo=UTC),
+    timezone="America/Mexico_City",
+    venue="IMPI",
+    city="Ciudad de México",
+    country="MX",
+    online_url="https://meet.example.org/x",
+    format=SimpleNamespace(value="hybrid"),
+    status=SimpleNamespace(value="scheduled"),
+)
+_EVENT_URL = "http://localhost/events/1"
+EVENT_EMAIL_CONTEXTS = {
+    "events/email/reminder": {"event": _EVENT, "event_url": _EVENT_URL, "kind": "day"},
+    "events/email/changed": {"event": _EVENT, "event_url": _EVENT_URL},
+    "events/email/promoted": {"event": _EVENT, "event_url": _EVENT_URL},
+    "events/email/message": {"event": _EVENT, "event_url": _EVENT_URL, "sender": SimpleNamespace(name="Lucía"),
+                             "body": "Nos vemos."},  # fmt: skip
+    "events/email/minutes": {"event": _EVENT, "event_url": _EVENT_URL},
+    "events/email/invite_minutes": {"event": _EVENT, "minutes_url": "http://localhost/events/1/minutes"},
+}
+
 # Every e-mail template with the context its service passes; a new e-mail must be added here.
 EMAIL_CONTEXTS = {
     "accounts/email/confirm": {"confirm_url": "http://localhost/confirm/t"},
@@ -82,6 +106,7 @@ EMAIL_CONTEXTS = {
     "accounts/email/change_email": {"new_email": "new@example.org", "confirm_url": "http://localhost/c"},
     "accounts/email/email_changed": {"new_email": "new@example.org"},
     "accounts/email/approved": {"login_url": "http://localhost/login"},
+    **EVENT_EMAIL_CONTEXTS,
 }
 
 

@@ -5,8 +5,11 @@ Later areas add their own demo content (profiles, threads, events) by extending 
 
 from community.accounts.models import Role, User
 from community.accounts.services import count_members
+from community.events.demo import load_events_demo
 from community.extensions import db
+from community.forum.demo import load_forum_demo
 from community.i18n import default_timezone_for
+from community.profiles.demo import load_profiles_demo
 from community.types import utcnow
 
 DEMO_PASSWORD = "conecta-demo-2026"  # noqa: S105 - published in the README on purpose
@@ -58,4 +61,7 @@ def load_demo(only_if_empty: bool = False) -> int | None:
         db.session.add(user)
         created += 1
     db.session.commit()
+    load_forum_demo()
+    load_events_demo()
+    load_profiles_demo()
     return created

@@ -199,8 +199,12 @@ class HtmlChecker:
 class Auditor:
     """Crawls the live site as one role in one language and checks each page it reaches."""
 
-    def __init__(self, app, base_url: str, catalogs: Catalogs, html: HtmlChecker, result: AuditResult):
+    def __init__(
+        self, app, base_url: str, catalogs: Catalogs, html: HtmlChecker, result: AuditResult, not_pages=frozenset()
+    ):
         self.app = app
+        # Endpoints that answer files (.ics, .csv, feeds): their links are checked, never opened as pages.
+        self.not_pages = set(not_pages)
         self.base_url = base_url
         self.catalogs = catalogs
         self.html = html
@@ -231,7 +235,7 @@ class Auditor:
         while queue:
             url = queue.pop(0)
             endpoint = self.endpoint_of(url)
-            if per_endpoint[endpoint] >= VISITS_PER_ENDPOINT:
+            if per_endpoint[endpoint] >= VISITS_PER_ENDPOINT or endpoint in self.not_pages:
                 unvisited_links.setdefault(url, endpoint)
                 continue
             per_endpoint[endpoint] += 1
