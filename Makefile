@@ -55,10 +55,12 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts
 	touch $@
 
-# The whole suite on SQLite, then again on PostgreSQL when TEST_DATABASE_URL is set.
+# The whole suite on SQLite, then again on PostgreSQL when TEST_DATABASE_URL is set. Two workers (one per
+# core; each file stays on one worker, and each worker has its own PostgreSQL database).
+PYTEST_ARGS ?= -n 2 --dist loadfile
 pytest: $(VENV)/.installed-dev translations-compile node_modules/.installed
-	env -u TEST_DATABASE_URL $(BIN)/pytest
-	@if [ -n "$$TEST_DATABASE_URL" ]; then echo "== again on PostgreSQL =="; $(BIN)/pytest; fi
+	env -u TEST_DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
+	@if [ -n "$$TEST_DATABASE_URL" ]; then echo "== again on PostgreSQL =="; $(BIN)/pytest $(PYTEST_ARGS); fi
 
 # Debian packages the browser tests, the page audit and the translation checks use (run as root, as CI does).
 system-deps:

@@ -65,6 +65,9 @@ class Config:
     BOOTSTRAP_BTN_STYLE = "primary"
 
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 4 * 1024 * 1024)
+    # Stylesheets, scripts and icons may be reused for an hour: phones on slow links then load one file
+    # per page instead of five.
+    SEND_FILE_MAX_AGE_DEFAULT = _env_int("SEND_FILE_MAX_AGE_DEFAULT", 3600)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True

@@ -4,17 +4,52 @@ import email
 import email.policy
 import os
 import socket
+import time
 
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, event, select, text
+from sqlalchemy.engine import make_url
 
 from community import create_app
 from community.extensions import db
 from community.mail.models import OutboxMessage
 from config import TestingConfig
 
-POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+def _database_of_this_worker(url: str) -> str:
+    """Under pytest-xdist each worker gets its own PostgreSQL database (`<name>_gw0`, ...), created here."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url.startswith("postgresql") or not worker:
+        return url
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        if not connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar():
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+_STARTED = pytest.StashKey[float]()
+POSTGRES_URL = _database_of_this_worker(os.environ.get("TEST_DATABASE_URL", ""))
+if POSTGRES_URL:
+    os.environ["TEST_DATABASE_URL"] = POSTGRES_URL  # for tests that read it (migrations)
+
+
+def pytest_sessionstart(session):
+    session.config.stash[_STARTED] = time.time()
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """Print the page audit's summary, written by whichever worker ran it."""
+    from tests.browser.audit import SUMMARY_FILE
+
+    started = config.stash.get(_STARTED, None)
+    if started and SUMMARY_FILE.exists() and SUMMARY_FILE.stat().st_mtime >= started:
+        terminalreporter.write_sep("-", "page audit")
+        terminalreporter.write(SUMMARY_FILE.read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -63,7 +98,8 @@ class FreshContextClient(FlaskClient):
 def app(app_config):
     # A subclass rather than config.update() afterwards: some settings (RATELIMIT_ENABLED) are read
     # only when create_app binds the extensions.
-    app = create_app(type("TestConfig", (TestingConfig,), app_config))
+    settings = {"SQLALCHEMY_DATABASE_URI": POSTGRES_URL or "sqlite://", **app_config}
+    app = create_app(type("TestConfig", (TestingConfig,), settings))
     with app.app_context():
         db.create_all()
         app.test_client_class = FreshContextClient

@@ -23,6 +23,8 @@ VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 JAVA = shutil.which("java") or "java"
 LANGUAGES = ("es", "pt", "en")
+# Where the audit leaves its summary, for the end of the test run to print (workers' output is not shown).
+SUMMARY_FILE = ROOT / "instance" / "page-audit-summary.txt"
 BROWSER_LOCALES = {"es": "es-MX", "pt": "pt-BR", "en": "en-US"}
 PHONE_VIEWPORT = {"width": 375, "height": 740}
 # Pages of one endpoint differ only in their data (pages 2, 3, ... of a list): a few are enough.
@@ -75,9 +77,12 @@ async () => {
 """
 
 
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
+
+
 def _pattern(msgid: str) -> re.Pattern:
     """A msgid as a whole-text pattern, its placeholders standing for any text."""
-    parts = re.split(r"%\(\w+\)[sd]", msgid)
+    parts = PLACEHOLDER.split(msgid)
     return re.compile("^" + ".+?".join(re.escape(part) for part in parts) + "$")
 
 
@@ -96,12 +101,12 @@ class Catalogs:
                 ids = message.id if isinstance(message.id, tuple) else (message.id,)
                 strings = message.string if isinstance(message.string, tuple) else (message.string,)
                 for msgid, string in zip(ids, strings, strict=False):
-                    if string and string != msgid:
+                    if string:
                         pairs[msgid] = string
             translations[language] = pairs
         # A page must show no string of another language that its own language says differently:
-        # a pt page neither the English nor the Spanish of a string pt translates ("Idioma" is fine
-        # on an es page even though it is pt too).
+        # a pt page neither the English nor the Spanish of a string pt translates. A string a language
+        # shares with another ("Idioma" in es and pt, "Webinar" in pt and en) is its own too.
         own = {
             "en": {msgid for pairs in translations.values() for msgid in pairs},
             "es": set(translations["es"].values()),
@@ -112,16 +117,25 @@ class Catalogs:
 
     @staticmethod
     def _compile(strings):
+        """Plain strings for a set lookup; one combined pattern for those with placeholders."""
         # Very short strings ("OK", "…") say nothing about the language of a page.
-        return [(text, _pattern(text)) for text in set(strings) if len(text) > 2]
+        strings = {text for text in strings if len(text) > 2}
+        plain = {text for text in strings if not PLACEHOLDER.search(text)}
+        # A pattern that is mostly placeholders ("%(title)s en %(organization)s") would match members'
+        # own words; keep those whose fixed text says something by itself.
+        templates = sorted(text for text in strings - plain if len(re.sub(r"\W", "", PLACEHOLDER.sub("", text))) >= 10)
+        combined = re.compile("|".join(f"(?:{_pattern(text).pattern})" for text in templates)) if templates else None
+        return plain, templates, combined
 
     def untranslated(self, language: str, texts: list[str]) -> list[str]:
+        plain, templates, combined = self.foreign[language]
         found = []
         for text in set(texts):
-            for source, pattern in self.foreign[language]:
-                if pattern.match(text):
-                    found.append(f"{text!r} (from {source!r})")
-                    break
+            if text in plain:
+                found.append(repr(text))
+            elif combined is not None and combined.fullmatch(text):
+                source = next(t for t in templates if _pattern(t).match(text))
+                found.append(f"{text!r} (from {source!r})")
         return sorted(found)
 
 
@@ -212,6 +226,9 @@ class Auditor:
         self.axe_source = AXE_JS.read_text(encoding="utf-8")
         self._adapter = app.url_map.bind("localhost")
         self._referrers: dict[str, str] = {}  # url -> the first page that linked to it
+        # axe looks at structure, labels and colours, which do not change with the language: one run per
+        # role and endpoint is enough, and it is the slowest check.
+        self._axe_done: set[tuple[str, str]] = set()
 
     def endpoint_of(self, url: str) -> str:
         parts = urlsplit(url)
@@ -225,8 +242,11 @@ class Auditor:
         parts = urlsplit(url)
         return f"{parts.scheme}://{parts.netloc}" == self.base_url and not parts.path.startswith(SKIPPED_PREFIXES)
 
-    def crawl(self, page, role: str, language: str, start_urls: list[str], log) -> None:
-        """Visit everything reachable from `start_urls` as the page's logged-in role."""
+    def crawl(self, page, role: str, language: str, start_urls: list[str], log, follow_links: bool = True) -> None:
+        """Visit everything reachable from `start_urls` as the page's logged-in role.
+
+        With `follow_links` False only the start pages are visited; their links are still requested.
+        """
         queue = list(dict.fromkeys(start_urls))
         seen = set(queue)
         per_endpoint: dict[str, int] = defaultdict(int)
@@ -235,11 +255,13 @@ class Auditor:
         while queue:
             url = queue.pop(0)
             endpoint = self.endpoint_of(url)
-            if per_endpoint[endpoint] >= VISITS_PER_ENDPOINT or endpoint in self.not_pages:
+            if url not in start_urls and (
+                not follow_links or per_endpoint[endpoint] >= VISITS_PER_ENDPOINT or endpoint in self.not_pages
+            ):
                 unvisited_links.setdefault(url, endpoint)
                 continue
             per_endpoint[endpoint] += 1
-            report = self.check_page(page, url, endpoint, language, log)
+            report = self.check_page(page, url, endpoint, language, log, role=role)
             self.result.pages.append(report)
             self.result.visited[(role, language)] += 1
             if report.status == 200 and report.title:
@@ -253,14 +275,14 @@ class Auditor:
         for url, endpoint in unvisited_links.items():
             status = page.request.get(url, max_redirects=0).status
             if status == 404 or status >= 500:
-                problem = f"answers {status} (linked from {self._referrers.get(url)})"
+                problem = f"{'not found' if status == 404 else status} (linked from {self._referrers.get(url)})"
                 self.result.pages.append(PageReport(url, endpoint, status, problems=[problem]))
         for title, endpoints in titles.items():
             if len(endpoints) > 1:
                 problem = f"title {title!r} is shared by {sorted(endpoints)} ({role}, {language})"
                 self.result.pages.append(PageReport("(several pages)", "-", 200, title, problems=[problem]))
 
-    def check_page(self, page, url: str, endpoint: str, language: str, log) -> PageReport:
+    def check_page(self, page, url: str, endpoint: str, language: str, log, role: str = "") -> PageReport:
         log.console_errors.clear()
         response = page.goto(url)
         status = response.status if response else 0
@@ -289,9 +311,11 @@ class Auditor:
             report.problems.append(
                 f"scrolls sideways on a phone: {facts['scrollWidth']}px wide in a {facts['innerWidth']}px screen"
             )
-        page.evaluate(self.axe_source)
-        for violation in page.evaluate(AXE_RUN_JS):
-            report.problems.append(f"accessibility: {violation}")
+        if (role, report.endpoint) not in self._axe_done:
+            self._axe_done.add((role, report.endpoint))
+            page.evaluate(self.axe_source)
+            for violation in page.evaluate(AXE_RUN_JS):
+                report.problems.append(f"accessibility: {violation}")
         if status >= 400:
             # Chromium logs the error status of the page itself; that is expected here.
             log.console_errors[:] = [e for e in log.console_errors if "the server responded with a status" not in e]
