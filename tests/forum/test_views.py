@@ -85,7 +85,7 @@ def test_the_first_unread_link_leads_to_the_first_new_post(client, login):
 def test_category_lists_show_unread_markers_for_members(client, login):
     category = make_category(slug="licensing")
     read, unread = make_thread(category=category, title="Old news"), make_thread(category=category, title="Fresh")
-    reader = login(make_user())
+    reader = login(make_user(locale="en"))
     services.mark_read(reader, read, [read.first_post])
     services.mark_read(reader, unread, [unread.first_post])
     services.reply_to_thread(make_user(), unread, "Something new")
@@ -150,7 +150,7 @@ def test_bad_threads_are_refused_with_the_form_kept(client, login, data, message
 
 def test_a_too_large_rendering_is_refused_at_the_body_field(client, login):
     thread = make_thread()
-    login(make_user())
+    login(make_user(locale="en"))
     wide = "|" + "|".join("h" for _ in range(300)) + "|\n|" + "|".join("-" for _ in range(300)) + "|\n"
     response = client.post(f"/forum/t/{thread.id}/reply", data={"body": wide + "|x|\n" * 3_000})
     assert response.status_code == 422
@@ -169,7 +169,7 @@ def test_members_cannot_start_threads_in_announcements(client, login):
 
 def test_replying_in_a_locked_thread_is_refused(client, login):
     thread = make_thread(is_locked=True)
-    login(make_user())
+    login(make_user(locale="en"))
     response = client.post(f"/forum/t/{thread.id}/reply", data={"body": "Let me in"})
     assert response.status_code == 403
     assert "This thread is locked: no new replies." in page_text(response)
@@ -214,7 +214,7 @@ def test_editing_or_deleting_someone_elses_post_is_forbidden(client, login):
 
 
 def test_a_deleted_post_leaves_a_placeholder(client, login):
-    thread = make_thread(body="Oops, wrong thread")
+    thread = make_thread(author=make_user(locale="en"), body="Oops, wrong thread")
     login(thread.author)
     client.post(f"/forum/posts/{thread.first_post.id}/delete")
     page = page_text(client.get(f"/forum/t/{thread.id}"))
@@ -234,7 +234,7 @@ def test_members_mark_posts_helpful_once(client, login):
 
 def test_watching_a_thread_brings_notifications_of_replies(client, login):
     thread = make_thread()
-    watcher = login(make_user())
+    watcher = login(make_user(locale="en"))
     client.post(f"/forum/t/{thread.id}/watch", data={"watch": "1"})
     services.reply_to_thread(make_user(display_name="Rosa"), thread, "News from Lima")
     page = page_text(client.get("/notifications"))
@@ -267,7 +267,7 @@ def test_only_admins_manage_categories(client, login):
     login(make_moderator())
     assert client.get("/forum/admin/categories").status_code == 403
     assert client.post("/forum/admin/categories/new", data={"slug": "x", "name_en": "X"}).status_code == 403
-    login(make_admin())
+    login(make_admin(locale="en"))
     response = client.post("/forum/admin/categories/new", data={"slug": "webinars", "name_en": "Webinars"})
     assert response.headers["Location"] == "/forum/admin/categories"
     refused = client.post("/forum/admin/categories/new", data={"slug": "webinars", "name_en": "Again"})

@@ -190,7 +190,7 @@ def test_directory_page_runs_the_same_number_of_queries_for_20_and_500_members(
 
 def test_dashboard_counterparts_panel_uses_a_constant_number_of_queries(app, client, login, count_queries):
     ensure_default_expertise()
-    me = make_profile(make_user(country="MX"), expertise=["licensing", "valuation"]).user
+    me = make_profile(make_user(country="MX", locale="en"), expertise=["licensing", "valuation"]).user
     login(me)
     counts = []
     for total in (5, 40):

@@ -109,7 +109,7 @@ def test_edit_profile_needs_a_login(client):
 
 
 def test_member_edits_the_profile_and_sees_it(client, login):
-    member = login(make_user(display_name="Rosa"))
+    member = login(make_user(display_name="Rosa", locale="en"))
     page = client.get("/profile/edit").get_data(as_text=True)
     assert "How easy you are to find" in page
     response = client.post("/profile/edit", data=PROFILE_FORM)
@@ -252,7 +252,7 @@ def test_removing_the_avatar_brings_back_the_initials(client, login):
 
 
 def test_directory_filters_live_in_the_address_and_pages_keep_them(client, login):
-    login(make_user(country="MX"))
+    login(make_user(country="MX", locale="en"))
     for number in range(25):
         make_profile(make_user(display_name=f"Chile {number:02d}", country="CL", commit=False), commit=False,
                      expertise=["licensing"])
@@ -270,7 +270,7 @@ def test_directory_filters_live_in_the_address_and_pages_keep_them(client, login
      "q=" + "x" * 201],
 )
 def test_bad_directory_filters_get_a_422_with_a_message(client, query):
-    response = client.get(f"/members?{query}")
+    response = client.get(f"/members?{query}", headers={"Accept-Language": "en"})
     assert response.status_code == 422
     assert "Please check the search" in response.get_data(as_text=True)
 
