@@ -1,8 +1,23 @@
 """Helpers shared by every area's forms and views."""
 
-from flask import flash
+from flask import abort, flash
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SubmitField
 
 from community.errors import ActionRefused
+
+
+class ConfirmForm(FlaskForm):
+    """A bare form for one-click actions (log out, approve, watch): it carries only the CSRF token."""
+
+    submit = SubmitField(_l("Confirm"))
+
+
+def require_one_click() -> None:
+    """Refuse with a 400 a one-button POST that does not carry a valid CSRF token."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
 
 
 def show_refusal(form, refusal: ActionRefused) -> None:

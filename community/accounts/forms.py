@@ -172,9 +172,3 @@ class DeleteAccountForm(FlaskForm):
         validators=[DataRequired(message=_l("Please tick the box to confirm."))],
     )
     submit = SubmitField(_l("Delete my account"))
-
-
-class ConfirmForm(FlaskForm):
-    """A bare form for one-click actions (log out, approve): it carries only the CSRF token."""
-
-    submit = SubmitField(_l("Confirm"))

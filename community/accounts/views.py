@@ -1,4 +1,4 @@
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -6,7 +6,6 @@ from community.accounts import services
 from community.accounts.forms import (
     ChangeEmailForm,
     ChangePasswordForm,
-    ConfirmForm,
     DeleteAccountForm,
     EmailOnlyForm,
     LoginForm,
@@ -17,7 +16,7 @@ from community.accounts.forms import (
 from community.accounts.models import User
 from community.errors import ActionRefused, PermissionDenied
 from community.extensions import db, limiter
-from community.forms import show_refusal
+from community.forms import ConfirmForm, require_one_click, show_refusal
 from community.urls import safe_next_url
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
@@ -239,8 +238,7 @@ def approve_member(user_id):
     if not services.can_approve_members(current_user):
         raise PermissionDenied
     member = db.get_or_404(User, user_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    require_one_click()
     try:
         services.approve_member(current_user, member)
     except ActionRefused as refusal:

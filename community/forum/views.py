@@ -2,10 +2,9 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from community.accounts.forms import ConfirmForm
 from community.errors import ActionRefused, PermissionDenied
 from community.extensions import db
-from community.forms import show_refusal
+from community.forms import require_one_click, show_refusal
 from community.forum import feeds, services
 from community.forum.forms import CategoryForm, EditPostForm, NewThreadForm, ReplyForm
 from community.forum.models import Category
@@ -51,12 +50,6 @@ def _post_or_404(post_id: int):
     if post is None:
         abort(404)
     return post
-
-
-def _one_click() -> None:
-    """A one-button form must carry a valid CSRF token."""
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
 
 
 def _list_filters():
@@ -239,7 +232,7 @@ def edit_post(post_id):
 @login_required
 def delete_post(post_id):
     post = _post_or_404(post_id)
-    _one_click()
+    require_one_click()
     services.delete_post(current_user, post)
     flash(_("Your post was deleted."), "success")
     return redirect(url_for("forum.show_post", post_id=post.id))
@@ -249,7 +242,7 @@ def delete_post(post_id):
 @login_required
 def mark_helpful(post_id):
     post = _post_or_404(post_id)
-    _one_click()
+    require_one_click()
     services.toggle_helpful(current_user, post)
     return redirect(url_for("forum.show_post", post_id=post.id))
 
@@ -258,7 +251,7 @@ def mark_helpful(post_id):
 @login_required
 def watch_thread(thread_id):
     thread = _thread_or_404(thread_id)
-    _one_click()
+    require_one_click()
     if request.form.get("watch") == "0":
         services.unwatch_thread(current_user, thread)
         flash(_("You no longer watch this thread."), "info")
@@ -272,7 +265,7 @@ def watch_thread(thread_id):
 @login_required
 def watch_category(slug):
     category = _category_or_404(slug)
-    _one_click()
+    require_one_click()
     if request.form.get("watch") == "0":
         services.unwatch_category(current_user, category)
         flash(_("You no longer watch this category."), "info")
@@ -288,7 +281,7 @@ def pin_thread(thread_id):
     thread = _thread_or_404(thread_id)
     if not services.can_moderate_threads(current_user):
         raise PermissionDenied
-    _one_click()
+    require_one_click()
     services.set_pinned(current_user, thread, request.form.get("pinned") == "1")
     return redirect(url_for("forum.show_thread", thread_id=thread.id))
 
@@ -299,7 +292,7 @@ def lock_thread(thread_id):
     thread = _thread_or_404(thread_id)
     if not services.can_moderate_threads(current_user):
         raise PermissionDenied
-    _one_click()
+    require_one_click()
     services.set_locked(current_user, thread, request.form.get("locked") == "1")
     return redirect(url_for("forum.show_thread", thread_id=thread.id))
 
@@ -412,6 +405,6 @@ def edit_category(category_id):
 def move_category(category_id):
     _require_category_admin()
     category = db.get_or_404(Category, category_id)
-    _one_click()
+    require_one_click()
     services.move_category(current_user, category, -1 if request.form.get("direction") == "up" else 1)
     return redirect(url_for("forum.admin_categories"))

@@ -2,7 +2,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from community.accounts.forms import ConfirmForm
+from community.forms import require_one_click
 from community.notifications import services
 from community.urls import safe_next_url
 
@@ -43,8 +43,7 @@ def open_notification(notification_id):
     notification = services.get_notification(current_user, notification_id)
     if notification is None:
         abort(404)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    require_one_click()
     services.mark_read(notification)
     return redirect(notification_url(notification) or url_for("notifications.list_notifications"))
 
@@ -55,8 +54,7 @@ def mark_read(notification_id):
     notification = services.get_notification(current_user, notification_id)
     if notification is None:
         abort(404)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    require_one_click()
     services.mark_read(notification)
     return redirect(safe_next_url(request.form.get("next")) or url_for("notifications.list_notifications"))
 
@@ -64,8 +62,7 @@ def mark_read(notification_id):
 @bp.route("/notifications/read-all", methods=["POST"])
 @login_required
 def mark_all_read():
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    require_one_click()
     if services.mark_all_read(current_user):
         flash(_("All your notifications are marked as read."), "success")
     return redirect(url_for("notifications.list_notifications"))

@@ -2,11 +2,10 @@ from flask import Blueprint, abort, flash, make_response, redirect, render_templ
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from community.accounts.forms import ConfirmForm
 from community.accounts.models import User
 from community.errors import ActionRefused, PermissionDenied
 from community.extensions import db, login_manager
-from community.forms import show_refusal
+from community.forms import require_one_click, show_refusal
 from community.i18n import current_language
 from community.profiles import directory, services
 from community.profiles.avatars import MAX_UPLOAD_BYTES, initials, initials_colour
@@ -200,8 +199,7 @@ def upload_avatar():
 @bp.route("/profile/avatar/remove", methods=["POST"])
 @login_required
 def remove_avatar():
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    require_one_click()
     services.remove_avatar(current_user)
     flash(_("Your photo was removed."), "info")
     return redirect(url_for("profiles.edit_profile"))
@@ -236,8 +234,7 @@ def remove_verification(user_id):
     if not services.can_verify_members(current_user):
         raise PermissionDenied
     member = db.get_or_404(User, user_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    require_one_click()
     services.remove_verification(current_user, member)
     flash(_("The verification was removed."), "info")
     return redirect(url_for("profiles.show_profile", user_id=member.id))
@@ -360,8 +357,7 @@ def unlink_domain(institution_id, domain_id):
     link = db.get_or_404(InstitutionDomain, domain_id)
     if link.institution_id != institution_id:
         abort(404)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    require_one_click()
     domain = link.domain
     services.unlink_domain(current_user, link)
     flash(_("The domain %(domain)s was removed.", domain=domain), "info")
