@@ -142,6 +142,11 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class PreferencesForm(FlaskForm):
+    handle = StringField(
+        _l("Handle"),
+        validators=[DataRequired(message=_l("Please choose a handle.")), Length(max=31)],
+        description=_l("Others mention you in forum posts by writing @ followed by your handle."),
+    )
     locale = SelectField(_l("Language"), choices=[])
     timezone = SelectField(_l("Time zone"), choices=[], validate_choice=False)
     content_languages = MultiCheckboxField(

@@ -30,6 +30,8 @@ class User(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(256))
     display_name: Mapped[str] = mapped_column(String(80))
+    # Written as @handle to mention the member; given from the name on creation (accounts/handles.py).
+    handle: Mapped[str] = mapped_column(String(30), unique=True)
     country: Mapped[str | None] = mapped_column(String(2), index=True)
     locale: Mapped[str] = mapped_column(String(5), default="es")
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
@@ -92,3 +94,7 @@ class User(UserMixin, db.Model):
     @property
     def is_admin(self) -> bool:
         return self.role is Role.ADMIN
+
+
+# Gives every new account its handle (a listener on User, so it must be imported with it).
+from community.accounts import handles  # noqa: E402, F401

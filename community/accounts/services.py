@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from community.accounts.handles import HANDLE_PATTERN
 from community.accounts.models import Role, User
 from community.accounts.tokens import INVALID, fingerprint, make_token, read_token
 from community.errors import ActionRefused, PermissionDenied
@@ -228,8 +229,12 @@ def confirm_email_change(token: str) -> User:
     return user
 
 
-def update_preferences(user: User, locale: str, timezone: str, content_languages: list[str] | None = None) -> None:
-    """Save the member's language and time zone, and the content languages they read (when given)."""
+def update_preferences(
+    user: User, locale: str, timezone: str, content_languages: list[str] | None = None, handle: str | None = None
+) -> None:
+    """Save the member's language and time zone, the content languages they read and their @handle (when given)."""
+    if handle is not None:
+        _change_handle(user, handle)
     if locale not in LANGUAGES:
         raise ActionRefused(_l("Please choose one of the offered languages."))
     if not is_timezone(timezone):
@@ -242,6 +247,20 @@ def update_preferences(user: User, locale: str, timezone: str, content_languages
     user.locale = locale
     user.timezone = timezone
     db.session.commit()
+
+
+def _change_handle(user: User, handle: str) -> None:
+    handle = handle.strip().removeprefix("@").lower()
+    if handle == user.handle:
+        return
+    if not HANDLE_PATTERN.match(handle):
+        raise ActionRefused(
+            _l("Use 3 to 30 letters (a-z), digits, dots or underscores, beginning and ending with a letter or digit."),
+            field="handle",
+        )
+    if db.session.scalar(select(User.id).where(func.lower(User.handle) == handle)) is not None:
+        raise ActionRefused(_l("This handle is taken. Please choose another."), field="handle")
+    user.handle = handle
 
 
 def set_language(user: User, locale: str) -> None:

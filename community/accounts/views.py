@@ -140,7 +140,7 @@ def settings():
     if form.validate_on_submit():
         try:
             services.update_preferences(
-                current_user, form.locale.data, form.timezone.data, form.content_languages.data
+                current_user, form.locale.data, form.timezone.data, form.content_languages.data, form.handle.data
             )
         except ActionRefused as refusal:
             show_refusal(form, refusal)

@@ -45,7 +45,10 @@ DEMO_THREADS = [
                 "Na Fiocruz preferimos um pagamento inicial menor e royalties "
                 "escalonados; ajuda empresas pequenas a entrar.",
             ),
-            ("martin.perez@conicet.example.ar", "¡Gracias a ambas! El mínimo anual me parece fundamental."),
+            (
+                "martin.perez@conicet.example.ar",
+                "¡Gracias a ambas! El mínimo anual me parece fundamental. @lucia.hernandez, ¿en la UNAM lo usan?",
+            ),
         ],
     ),
     (

@@ -6,7 +6,10 @@ from wtforms.validators import DataRequired, Length, Optional
 from community.accounts.forms import language_choices
 from community.forum.services import BODY_MAX, MAX_TAGS, TITLE_MAX, TITLE_MIN
 
-BODY_HELP = _l("Markdown: **bold**, *italics*, [links](https://example.org), > quotes, - lists.")
+BODY_HELP = _l(
+    "Markdown: **bold**, *italics*, [links](https://example.org), > quotes, - lists. "
+    "Write @ and a handle to mention a member."
+)
 
 
 def _body_field(label):

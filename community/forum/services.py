@@ -42,9 +42,10 @@ from community.forum.models import (
 )
 from community.forum.paging import Page
 from community.i18n import LANGUAGES
-from community.markdown import render_markdown
+from community.markdown import mentioned_handles, render_markdown
 from community.notifications import services as notifications
 from community.notifications.models import NotificationKind
+from community.profiles.mentions import Mentions
 from community.types import utcnow
 
 TITLE_MIN = 3
@@ -117,10 +118,13 @@ def clean_body(body: str) -> str:
     return body
 
 
-def render_body(body: str) -> str:
-    """The post's HTML, or ActionRefused about the body field when it would be too large."""
+def render_body(body: str, mentions: Mentions | None = None) -> str:
+    """The post's HTML, or ActionRefused about the body field when it would be too large.
+
+    With `mentions`, the @handles of members become links to their profiles.
+    """
     try:
-        return str(render_markdown(body, max_html_chars=POST_HTML_MAX))
+        return str(render_markdown(body, max_html_chars=POST_HTML_MAX, link_mentions=mentions))
     except ActionRefused as refusal:
         raise ActionRefused(refusal.reason, field="body") from None
 
@@ -167,7 +171,8 @@ def start_thread(
     language = language or author.locale
     if language not in LANGUAGES:
         raise ActionRefused(_l("Please choose one of the offered languages."), field="language")
-    body_html = render_body(body)
+    mentions = Mentions()
+    body_html = render_body(body, mentions)
     if not can_start_thread(author, category):
         raise PermissionDenied
     now = utcnow()
@@ -198,8 +203,10 @@ def start_thread(
         .join(User, User.id == CategoryWatch.user_id)
         .where(CategoryWatch.category_id == category.id, User.deleted_at.is_(None))
     )
+    mentioned = mentions.user_ids()
+    _notify_mentioned(mentioned, post, thread, author)
     notifications.notify(
-        watchers, NotificationKind.NEW_THREAD, target_type=NOTIFICATION_TARGET, target_id=post.id,
+        set(watchers) - mentioned, NotificationKind.NEW_THREAD, target_type=NOTIFICATION_TARGET, target_id=post.id,
         text=thread.title, actor=author,
     )  # fmt: skip
     db.session.commit()
@@ -216,7 +223,8 @@ def reply_to_thread(author: User, thread: Thread, body: str) -> Post:
         raise PermissionDenied
     if not can_reply(author, thread):
         raise ActionRefused(LOCKED)
-    body_html = render_body(body)
+    mentions = Mentions()
+    body_html = render_body(body, mentions)
     now = utcnow()
     # Numbered by the database in one statement, so two replies at once never get the same number.
     number = db.session.execute(
@@ -233,13 +241,23 @@ def reply_to_thread(author: User, thread: Thread, body: str) -> Post:
         update(Category).where(Category.id == thread.category_id).values(post_count=Category.post_count + 1)
     )
     _mark_read(author, thread, number)
+    # A member both mentioned and watching hears about the post once, as a mention.
+    mentioned = mentions.user_ids()
+    _notify_mentioned(mentioned, post, thread, author)
     notifications.notify(
-        _watchers_of(thread), NotificationKind.NEW_REPLY, target_type=NOTIFICATION_TARGET, target_id=post.id,
-        text=thread.title, actor=author,
+        set(_watchers_of(thread)) - mentioned, NotificationKind.NEW_REPLY, target_type=NOTIFICATION_TARGET,
+        target_id=post.id, text=thread.title, actor=author,
     )  # fmt: skip
     db.session.commit()
     db.session.refresh(thread)
     return post
+
+
+def _notify_mentioned(user_ids: set[int], post: Post, thread: Thread, author: User) -> None:
+    notifications.notify(
+        user_ids, NotificationKind.MENTION, target_type=NOTIFICATION_TARGET, target_id=post.id, text=thread.title,
+        actor=author,
+    )  # fmt: skip
 
 
 def _watchers_of(thread: Thread) -> list[int]:
@@ -260,12 +278,15 @@ def edit_post(editor: User, post: Post, body: str) -> Post:
         raise PermissionDenied
     if body == post.body:
         return post
-    body_html = render_body(body)
+    mentions = Mentions()
+    body_html = render_body(body, mentions)
     now = utcnow()
     db.session.add(
         PostRevision(post_id=post.id, body=post.body, body_html=post.body_html,
                      written_at=post.edited_at or post.created_at, replaced_at=now)
     )  # fmt: skip
+    # Only the members the edit adds are told; those named before already were.
+    _notify_mentioned(mentions.user_ids(leaving_out=mentioned_handles(post.body)), post, post.thread, editor)
     post.body = body
     post.body_html = body_html
     post.edited_at = now

@@ -1,6 +1,7 @@
 import enum
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Enum, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -16,6 +17,65 @@ class NotificationKind(enum.Enum):
     EVENT_CANCELLED = "event_cancelled"
     EVENT_MESSAGE = "event_message"  # the organizer wrote to the attendees
     EVENT_MINUTES = "event_minutes"  # the organizer published the minutes
+    NEW_MESSAGE = "new_message"  # a private message in one of the member's conversations
+    MENTION = "mention"  # someone wrote @handle of the member in a forum post
+    MODERATION_DECISION = "moderation_decision"  # a moderator acted on the member's content or report
+
+
+class NotificationTopic(enum.Enum):
+    """What a member chooses e-mail for: the kinds of notification, grouped as members think of them."""
+
+    MESSAGES = "messages"
+    MENTIONS = "mentions"
+    REPLIES = "replies"
+    NEW_THREADS = "new_threads"
+    EVENTS = "events"
+    MODERATION = "moderation"
+
+    @property
+    def label(self):
+        return _TOPIC_LABELS[self]
+
+    @property
+    def by_email_unless_chosen(self) -> bool:
+        """The choice of a member who has not chosen: e-mail for what is addressed to them personally."""
+        return self in (NotificationTopic.MESSAGES, NotificationTopic.MENTIONS, NotificationTopic.EVENTS,
+                        NotificationTopic.MODERATION)  # fmt: skip
+
+
+_TOPIC_LABELS = {
+    NotificationTopic.MESSAGES: _l("New private messages"),
+    NotificationTopic.MENTIONS: _l("Someone mentions you in the forum"),
+    NotificationTopic.REPLIES: _l("Replies in threads you watch"),
+    NotificationTopic.NEW_THREADS: _l("New threads in categories you watch"),
+    NotificationTopic.EVENTS: _l("Changes to events you are going to or interested in"),
+    NotificationTopic.MODERATION: _l("Moderators' decisions about your content and reports"),
+}
+
+TOPIC_OF_KIND = {
+    NotificationKind.NEW_MESSAGE: NotificationTopic.MESSAGES,
+    NotificationKind.MENTION: NotificationTopic.MENTIONS,
+    NotificationKind.NEW_REPLY: NotificationTopic.REPLIES,
+    NotificationKind.NEW_THREAD: NotificationTopic.NEW_THREADS,
+    NotificationKind.EVENT_CHANGED: NotificationTopic.EVENTS,
+    NotificationKind.EVENT_CANCELLED: NotificationTopic.EVENTS,
+    NotificationKind.EVENT_MESSAGE: NotificationTopic.EVENTS,
+    NotificationKind.EVENT_MINUTES: NotificationTopic.EVENTS,
+    NotificationKind.MODERATION_DECISION: NotificationTopic.MODERATION,
+}
+
+
+class NotificationPreference(db.Model):
+    """A member's choice for one topic: on the site only, or by e-mail too. No row: the topic's default."""
+
+    __tablename__ = "notification_preferences"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    topic: Mapped[NotificationTopic] = mapped_column(
+        Enum(NotificationTopic, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e]),
+        primary_key=True,
+    )
+    by_email: Mapped[bool]
 
 
 class Notification(db.Model):

@@ -3,8 +3,15 @@ from collections.abc import Iterable
 from sqlalchemy import Select, func, insert, select, update
 
 from community.accounts.models import User
+from community.errors import PermissionDenied
 from community.extensions import db
-from community.notifications.models import Notification, NotificationKind
+from community.notifications.models import (
+    TOPIC_OF_KIND,
+    Notification,
+    NotificationKind,
+    NotificationPreference,
+    NotificationTopic,
+)
 from community.types import utcnow
 
 MAX_TEXT = 200
@@ -119,3 +126,52 @@ def mark_targets_read(user: User, target_type: str, target_ids: Iterable[int] | 
         )
         .values(read_at=utcnow())
     )
+
+
+# E-mail preferences
+
+
+def get_email_preferences(user: User) -> dict[NotificationTopic, bool]:
+    """For each topic, whether the member wants e-mail too (their choice, else the topic's default)."""
+    chosen = dict(
+        db.session.execute(
+            select(NotificationPreference.topic, NotificationPreference.by_email).where(
+                NotificationPreference.user_id == user.id
+            )
+        ).all()
+    )
+    return {topic: chosen.get(topic, topic.by_email_unless_chosen) for topic in NotificationTopic}
+
+
+def set_email_preferences(user: User, choices: dict[NotificationTopic, bool]) -> None:
+    """Save the member's choice for each topic given (the others keep theirs)."""
+    if not user.is_authenticated:
+        raise PermissionDenied
+    saved = {
+        preference.topic: preference
+        for preference in db.session.scalars(
+            select(NotificationPreference).where(NotificationPreference.user_id == user.id)
+        )
+    }
+    for topic, by_email in choices.items():
+        if topic in saved:
+            saved[topic].by_email = bool(by_email)
+        else:
+            db.session.add(NotificationPreference(user_id=user.id, topic=topic, by_email=bool(by_email)))
+    db.session.commit()
+
+
+def members_wanting_email(user_ids: Iterable[int], kind: NotificationKind) -> set[int]:
+    """Those of `user_ids` who want notifications of this kind by e-mail too, in one query."""
+    ids = set(user_ids)
+    if not ids:
+        return set()
+    topic = TOPIC_OF_KIND[kind]
+    chosen = dict(
+        db.session.execute(
+            select(NotificationPreference.user_id, NotificationPreference.by_email).where(
+                NotificationPreference.topic == topic, NotificationPreference.user_id.in_(ids)
+            )
+        ).all()
+    )
+    return {user_id for user_id in ids if chosen.get(user_id, topic.by_email_unless_chosen)}

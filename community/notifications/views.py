@@ -4,6 +4,7 @@ from flask_login import current_user, login_required
 
 from community.forms import require_one_click
 from community.notifications import services
+from community.notifications.forms import EmailPreferencesForm
 from community.urls import safe_next_url
 
 bp = Blueprint("notifications", __name__, template_folder="templates")
@@ -66,3 +67,17 @@ def mark_all_read():
     if services.mark_all_read(current_user):
         flash(_("All your notifications are marked as read."), "success")
     return redirect(url_for("notifications.list_notifications"))
+
+
+@bp.route("/account/notifications", methods=["GET", "POST"])
+@login_required
+def edit_preferences():
+    form = EmailPreferencesForm()
+    if form.validate_on_submit():
+        services.set_email_preferences(current_user, form.choices())
+        flash(_("Your notification settings were saved."), "success")
+        return redirect(url_for("notifications.edit_preferences"))
+    if not form.is_submitted():
+        saved = services.get_email_preferences(current_user)
+        form.by_email.data = [topic.value for topic, by_email in saved.items() if by_email]
+    return render_template("notifications/preferences.html", form=form), 422 if form.errors else 200
