@@ -19,8 +19,11 @@ def _env_int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
+DEVELOPMENT_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused by ProductionConfig.check
+
+
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'conecta.db'}")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     SITE_NAME = os.environ.get("SITE_NAME", "Conecta TT")
@@ -106,7 +109,7 @@ class ProductionConfig(Config):
     @classmethod
     def check(cls) -> None:
         secret = os.environ.get("SECRET_KEY", "")
-        if len(secret) < 32 or secret == Config.SECRET_KEY:
+        if len(secret) < 32 or secret == DEVELOPMENT_SECRET_KEY:
             raise RuntimeError("ProductionConfig needs SECRET_KEY: a random string of at least 32 characters.")
         if not os.environ.get("DATABASE_URL"):
             raise RuntimeError("ProductionConfig needs DATABASE_URL (e.g. postgresql+psycopg://user@host/db).")

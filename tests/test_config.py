@@ -81,3 +81,19 @@ def test_several_processes_write_to_sqlite_at_once_without_locking_errors(tmp_pa
     with app.app_context():
         assert db.session.execute(text("SELECT count(*) FROM users")).scalar() == 60
         db.engine.dispose()
+
+
+def test_production_starts_when_its_settings_are_in_the_environment_before_it_loads(tmp_path):
+    """As under gunicorn: the variables exist before `config` is imported (the checks above set them after)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "COMMUNITY_CONFIG": "production", "SECRET_KEY": "s" * 48,
+           "DATABASE_URL": f"sqlite:///{tmp_path / 'production.db'}"}  # fmt: skip
+    started = subprocess.run(
+        [sys.executable, "-c", "from wsgi import app; print(app.config['SESSION_COOKIE_SECURE'])"],
+        env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert started.returncode == 0, started.stderr
+    assert started.stdout.strip() == "True"
