@@ -61,7 +61,7 @@ def _write_many(path: str, worker: int, rows: int) -> None:
     app = create_app(_sqlite_config(path))
     with app.app_context():
         for row in range(rows):
-            make_user(email=f"w{worker}-{row}@example.org", password="pw-not-hashed-slowly")
+            make_user(email=f"w{worker}-{row}@example.org", display_name=f"Writer {worker} {row}", password="pw")
         db.engine.dispose()
 
 

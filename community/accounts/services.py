@@ -4,6 +4,7 @@ from functools import cache
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from community.accounts.handles import HANDLE_PATTERN
@@ -61,11 +62,24 @@ def register_member(email: str, password: str, display_name: str, country: str, 
         is_approved=not current_app.config["REQUIRE_APPROVAL"],
     )
     user.set_password(password)
-    db.session.add(user)
-    db.session.flush()
+    _add_with_free_handle(user)
     _queue_confirmation(user)
     db.session.commit()
     return user
+
+
+def _add_with_free_handle(user: User, attempts: int = 3) -> None:
+    """Add the new member; if someone took the same handle a moment ago, pick the next free one."""
+    for attempt in range(attempts):
+        try:
+            with db.session.begin_nested():
+                db.session.add(user)
+                db.session.flush()
+            return
+        except IntegrityError:
+            if attempt == attempts - 1:
+                raise
+            user.handle = None  # given again, now that the other one is in the table
 
 
 def _queue_confirmation(user: User) -> None:

@@ -75,3 +75,17 @@ def test_keeping_the_same_handle_is_not_a_change(app):
     member = make_user(display_name="Rosa Quispe")
     services.update_preferences(member, "pt", "America/Lima", handle="rosa.quispe")
     assert member.handle == "rosa.quispe" and member.locale == "pt"
+
+
+def test_joining_with_a_handle_taken_a_moment_ago_picks_the_next_one(app, monkeypatch):
+    from community.accounts import handles
+
+    make_user(display_name="Ana Souza")
+    # Another sign-up took "ana.souza" between this one's check and its insert.
+    first_pick = iter(["ana.souza"])
+    real_free_handle = handles.free_handle
+    monkeypatch.setattr(
+        handles, "free_handle", lambda connection, name: next(first_pick, None) or real_free_handle(connection, name)
+    )
+    member = services.register_member("ana@example.org", "a long enough password", "Ana Souza", "BR", "pt")
+    assert member.handle == "ana.souza2"
