@@ -88,6 +88,12 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        # Search keeps structures the models cannot describe (the FTS5 table on SQLite, a GIN index on
+        # PostgreSQL only): leave them out of autogenerate's comparison.
+        from community.search.models import alembic_include_name, alembic_include_object
+
+        conf_args.setdefault("include_name", alembic_include_name)
+        conf_args.setdefault("include_object", alembic_include_object(connection.dialect.name))
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),

@@ -11,6 +11,7 @@ from sqlalchemy.engine import make_url
 
 from community import create_app
 from community.extensions import db
+from community.search.models import alembic_include_name, alembic_include_object
 from config import TestingConfig
 
 
@@ -35,7 +36,13 @@ def empty_database_url(tmp_path):
 
 def _differences(app) -> list:
     with db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        # As migrations/env.py does: search's FTS5 table and its PostgreSQL-only index are not in the models.
+        opts = {
+            "compare_type": True,
+            "include_name": alembic_include_name,
+            "include_object": alembic_include_object(connection.dialect.name),
+        }
+        context = MigrationContext.configure(connection, opts=opts)
         return compare_metadata(context, db.metadata)
 
 
