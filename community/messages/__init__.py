@@ -1,0 +1,1 @@
+"""Private messages: conversations of two to ten members, the inbox and its unread counts, blocking."""
