@@ -58,6 +58,15 @@ class Config:
     # Events: only moderators may announce events (by default any confirmed member may).
     EVENTS_ANNOUNCE_MODERATORS_ONLY = _env_bool("EVENTS_ANNOUNCE_MODERATORS_ONLY", False)
 
+    # Messages: members who joined in the last MESSAGES_NEW_MEMBER_DAYS days may start at most
+    # MESSAGES_NEW_MEMBER_CONVERSATIONS_PER_DAY conversations a day; everyone's sending is rate limited.
+    MESSAGES_NEW_MEMBER_DAYS = _env_int("MESSAGES_NEW_MEMBER_DAYS", 7)
+    MESSAGES_NEW_MEMBER_CONVERSATIONS_PER_DAY = _env_int("MESSAGES_NEW_MEMBER_CONVERSATIONS_PER_DAY", 5)
+    MESSAGES_SEND_RATE_LIMIT = os.environ.get("MESSAGES_SEND_RATE_LIMIT", "20 per minute; 200 per day")
+
+    # Search: full-text queries cost more than page views; this caps them per address.
+    SEARCH_RATE_LIMIT = os.environ.get("SEARCH_RATE_LIMIT", "60 per minute")
+
     # Languages and time
     BABEL_DEFAULT_LOCALE = "es"
     BABEL_DEFAULT_TIMEZONE = "UTC"

@@ -128,8 +128,10 @@ def _register_blueprints(app: Flask) -> None:
     from community.events.views import bp as events_bp
     from community.forum.views import bp as forum_bp
     from community.main.views import bp as main_bp
+    from community.messages.views import bp as messages_bp
     from community.notifications.views import bp as notifications_bp
     from community.profiles.views import bp as profiles_bp
+    from community.search.views import bp as search_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
@@ -137,6 +139,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(notifications_bp)
     app.register_blueprint(forum_bp)
     app.register_blueprint(events_bp)
+    app.register_blueprint(search_bp)
+    app.register_blueprint(messages_bp)
 
 
 def _register_cli(app: Flask) -> None:
@@ -145,6 +149,7 @@ def _register_cli(app: Flask) -> None:
     from community.forum.cli import forum_cli
     from community.mail.cli import mail_cli
     from community.profiles.cli import profiles_cli
+    from community.search.cli import search_cli
     from community.seed.cli import seed_cli
 
     app.cli.add_command(users_cli)
@@ -153,6 +158,7 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(events_cli)
     app.cli.add_command(forum_cli)
     app.cli.add_command(profiles_cli)
+    app.cli.add_command(search_cli)
 
 
 def _register_request_hooks(app: Flask) -> None:

@@ -9,6 +9,7 @@ from community.events.demo import load_events_demo
 from community.extensions import db
 from community.forum.demo import load_forum_demo
 from community.i18n import default_timezone_for
+from community.messages.demo import load_messages_demo
 from community.profiles.demo import load_profiles_demo
 from community.types import utcnow
 
@@ -64,4 +65,5 @@ def load_demo(only_if_empty: bool = False) -> int | None:
     load_forum_demo()
     load_events_demo()
     load_profiles_demo()
+    load_messages_demo()
     return created

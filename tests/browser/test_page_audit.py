@@ -49,6 +49,7 @@ def url_samples(members: dict[str, User]) -> dict[str, dict]:
         **forum_samples(),
         **profiles_samples(members),
         **events_samples(),
+        **messages_samples(),
     }
 
 
@@ -155,6 +156,40 @@ def events_content(app, members):
     services.rsvp_to_event(members["admin"], coming, RSVPStatus.GOING)  # waitlisted: the meeting is full
 
 
+def messages_samples() -> dict[str, dict]:
+    """Arguments for the messages' pages: the group conversation of `messages_content`, which every role is in."""
+    from community.messages.models import Conversation
+
+    conversation = db.session.scalar(select(Conversation).where(Conversation.is_group.is_(True)))
+    return {
+        "messages.show_conversation": {"conversation_id": conversation.id},
+        "messages.show_message": {"message_id": conversation.last_message_id},
+    }
+
+
+@pytest.fixture(autouse=True)
+def messages_content(app, members):
+    """A conversation between the member and the moderator, a group with the admin, and a blocked member."""
+    from community.messages import services
+
+    one_to_one = services.start_conversation(
+        members["member"], [members["moderator"]], "Contrato de cotitularidade com a UNAM",
+        "Olá, Lucía! Podemos revisar a **cláusula de royalties** do contrato?",
+    )  # fmt: skip
+    services.reply(members["moderator"], one_to_one, "Claro, Ana. Te envío mis comentarios el lunes.")
+    group = services.start_conversation(
+        members["member"], [members["moderator"], members["admin"]], "Agenda de la reunión regional",
+        "Propongo tres temas:\n\n1. Licencias\n2. Spin-offs\n3. Indicadores",
+    )  # fmt: skip
+    services.reply(members["admin"], group, "Agreed. I would add *technology valuation* as a fourth topic.")
+    services.block_member(members["member"], make_user(display_name="Oferta Imperdível"))
+
+
+def search_urls() -> list[str]:
+    """Searches that find the audit's content: the search page with results of every kind, and a tab."""
+    return ["/search?q=S%C3%A3o+Paulo", "/search?q=anterioridade&kind=forum"]
+
+
 def start_urls(app, members) -> list[str]:
     samples = url_samples(members)
     urls = ["/"]
@@ -167,6 +202,7 @@ def start_urls(app, members) -> list[str]:
                 urls.append(url_for(rule.endpoint, **samples[rule.endpoint]))
             else:
                 urls.append(url_for(rule.endpoint))
+    urls.extend(search_urls())
     return urls
 
 
