@@ -47,7 +47,7 @@ def test_a_spanish_thread_gets_a_portuguese_reply_a_quote_and_an_edit(app, new_p
     expect(joao_page.locator("#body")).to_have_value(
         "> **Lucía Hernández**:\n>\n> ¿Qué porcentajes **usan** ustedes?\n\n"
     )
-    joao_page.locator("#body").press("End")
+    joao_page.locator("#body").press("Control+End")  # the end of the text, not of the line the caret is on
     joao_page.locator("#body").type("Na Fiocruz usamos 3 % até um teto.")
     joao_page.locator("#submit").click()
     expect(joao_page.locator("#post-2 blockquote")).to_contain_text("Lucía Hernández")
