@@ -8,6 +8,7 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, delete, func, select, union, update
+from sqlalchemy import literal as sa_literal
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -523,6 +524,31 @@ def list_threads_for_feed(category: Category | None = None, limit: int = 30) -> 
 
 def get_thread(thread_id: int) -> Thread | None:
     return db.session.scalar(select(Thread).where(Thread.id == thread_id).options(joinedload(Thread.category)))
+
+
+def get_thread_for_reader(user: User, thread_id: int) -> tuple[Thread, int, bool] | None:
+    """The thread with its category and tags, how far the member had read it and whether they watch it:
+    what the thread page needs about it, in one query. None if there is no such thread."""
+    if user.is_authenticated:
+        read = (
+            select(ThreadRead.last_read_number)
+            .where(ThreadRead.user_id == user.id, ThreadRead.thread_id == Thread.id)
+            .scalar_subquery()
+        )
+        watching = select(ThreadWatch.user_id).where(
+            ThreadWatch.user_id == user.id, ThreadWatch.thread_id == Thread.id
+        ).exists()
+    else:
+        read, watching = sa_literal(0), sa_literal(False)
+    row = db.session.execute(
+        select(Thread, read, watching)
+        .where(Thread.id == thread_id)
+        .options(joinedload(Thread.category), joinedload(Thread.tags))
+    ).unique().first()
+    if row is None:
+        return None
+    thread, last_read, is_watching = row
+    return thread, last_read or 0, bool(is_watching)
 
 
 def get_post(post_id: int) -> Post | None:

@@ -108,23 +108,27 @@ def show_category(slug):
 
 @bp.route("/t/<int:thread_id>")
 def show_thread(thread_id):
-    thread = _thread_or_404(thread_id)
+    found = services.get_thread_for_reader(current_user, thread_id)
+    if found is None:
+        abort(404)
+    thread, read_before, watching = found
     page = _page_argument()
     if page > services.page_of(thread.post_count):
         abort(404)
-    read_before = services.last_read_number(current_user, thread)
-    services.mark_page_read(current_user, thread, page)
     pagination = services.get_thread_page(thread, page)
     form = ReplyForm() if services.can_reply(current_user, thread) else None
-    return render_template(
+    page_html = render_template(
         "forum/thread.html",
         thread=thread,
         pagination=pagination,
         read_before=read_before,
         helpful=services.helpful_post_ids(current_user, pagination.items),
-        watching=services.is_watching_thread(current_user, thread),
+        watching=watching,
         form=form,
     )
+    # Recorded once the page is rendered: the commit would expire the objects it shows.
+    services.mark_page_read(current_user, thread, page)
+    return page_html
 
 
 @bp.route("/t/<int:thread_id>/unread")

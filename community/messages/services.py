@@ -420,16 +420,18 @@ def leave_conversation(user: User, participation: ConversationParticipant) -> No
 # Reading
 
 
+def _unread_query(user_id: int):
+    return select(func.coalesce(func.sum(ConversationParticipant.unread_count), 0)).where(
+        ConversationParticipant.user_id == user_id, ConversationParticipant.unread_count > 0
+    )
+
+
 def count_unread_messages(user: User) -> int:
     """The number beside "Messages" in the navigation: one indexed SUM over the member's rows."""
-    return (
-        db.session.scalar(
-            select(func.coalesce(func.sum(ConversationParticipant.unread_count), 0)).where(
-                ConversationParticipant.user_id == user.id, ConversationParticipant.unread_count > 0
-            )
-        )
-        or 0
-    )
+    return db.session.scalar(_unread_query(user.id)) or 0
+
+
+notifications.register_badge("messages", _unread_query)
 
 
 def list_conversations(user: User, page: int, *, archived: bool = False, per_page: int = CONVERSATIONS_PER_PAGE):

@@ -1,4 +1,4 @@
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
@@ -10,6 +10,7 @@ from community.forms import require_one_click, show_refusal
 from community.messages import services
 from community.messages.forms import NewConversationForm, ReplyForm
 from community.notifications.services import register_target
+from community.notifications.views import navigation_badge
 from community.urls import safe_next_url
 
 bp = Blueprint("messages", __name__, template_folder="templates", url_prefix="/messages")
@@ -31,13 +32,8 @@ send_limited = limiter.shared_limit(
 
 @bp.app_context_processor
 def messages_helpers():
-    def unread_message_count() -> int:
-        # Computed once per request, and only when the layout asks (members only).
-        if "unread_messages" not in g:
-            g.unread_messages = services.count_unread_messages(current_user) if current_user.is_authenticated else 0
-        return g.unread_messages
-
-    return {"unread_message_count": unread_message_count, "messaging": services}
+    # Read with the bell's count, in the one query of the navigation's numbers.
+    return {"unread_message_count": lambda: navigation_badge("messages"), "messaging": services}
 
 
 def _page_argument() -> int:

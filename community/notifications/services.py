@@ -1,4 +1,4 @@
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from sqlalchemy import Select, func, insert, select, update
 
@@ -67,10 +67,30 @@ def notify(
     return len(rows)
 
 
+def _unread_query(user_id: int) -> Select:
+    return select(func.count(Notification.id)).where(Notification.user_id == user_id, Notification.read_at.is_(None))
+
+
 def count_unread(user: User) -> int:
     """The number on the bell: one indexed COUNT."""
-    query = select(func.count(Notification.id)).where(Notification.user_id == user.id, Notification.read_at.is_(None))
-    return db.session.scalar(query) or 0
+    return db.session.scalar(_unread_query(user.id)) or 0
+
+
+# The numbers beside the navigation's links (the bell; messages add theirs): every page shows them, so they
+# are read together, in one statement of indexed scalar subqueries.
+_BADGES: dict[str, Callable[[int], Select]] = {"notifications": _unread_query}
+
+
+def register_badge(name: str, count_query: Callable[[int], Select]) -> None:
+    """Add a number to the navigation: `count_query(user_id)` selects it (one row, one column)."""
+    _BADGES[name] = count_query
+
+
+def count_badges(user: User) -> dict[str, int]:
+    """Every navigation number of the member, in one statement."""
+    columns = [count_query(user.id).scalar_subquery().label(name) for name, count_query in _BADGES.items()]
+    row = db.session.execute(select(*columns)).one()
+    return {name: value or 0 for name, value in row._mapping.items()}
 
 
 def list_notifications(user: User, page: int, per_page: int = 25):

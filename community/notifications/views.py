@@ -10,15 +10,19 @@ from community.urls import safe_next_url
 bp = Blueprint("notifications", __name__, template_folder="templates")
 
 
+def navigation_badge(name: str) -> int:
+    """A number of the navigation (e.g. "notifications", "messages") for the member; 0 for visitors.
+
+    All of them are read in one query, once per request, and only when the layout asks.
+    """
+    if "navigation_badges" not in g:
+        g.navigation_badges = services.count_badges(current_user) if current_user.is_authenticated else {}
+    return g.navigation_badges.get(name, 0)
+
+
 @bp.app_context_processor
 def bell():
-    def unread_notification_count() -> int:
-        # Computed once per request, and only when the layout asks (members only).
-        if "unread_notifications" not in g:
-            g.unread_notifications = services.count_unread(current_user) if current_user.is_authenticated else 0
-        return g.unread_notifications
-
-    return {"unread_notification_count": unread_notification_count}
+    return {"unread_notification_count": lambda: navigation_badge("notifications")}
 
 
 @bp.app_template_global()

@@ -127,7 +127,7 @@ class Counterpart:
 def list_counterparts(user: User, limit: int = COUNTERPARTS) -> list[Counterpart]:
     """Members in other countries who share the most expertise areas with `user`, best matches first.
 
-    Two queries: the ranking (members, profiles and scores together) and the ranked profiles' areas.
+    Two queries: the ranking (members, profiles and scores together) and the areas they share with `user`.
     """
     mine = select(profile_expertise.c.expertise_id).join(Profile).where(Profile.user_id == user.id)
     scores = (
@@ -141,10 +141,7 @@ def list_counterparts(user: User, limit: int = COUNTERPARTS) -> list[Counterpart
         .join(Profile, Profile.user_id == User.id)
         .join(scores, scores.c.profile_id == Profile.id)
         .where(listed_members(), User.id != user.id)
-        .options(
-            contains_eager(User.profile).joinedload(Profile.institution),
-            contains_eager(User.profile).selectinload(Profile.expertise),
-        )
+        .options(contains_eager(User.profile).joinedload(Profile.institution))
         .order_by(scores.c.shared.desc(), User.last_seen_at.desc().nulls_last(), User.id)
         .limit(limit)
     )
@@ -153,8 +150,13 @@ def list_counterparts(user: User, limit: int = COUNTERPARTS) -> list[Counterpart
     members = db.session.scalars(query).unique().all()
     if not members:
         return []
-    my_areas = set(db.session.scalars(mine))
-    return [
-        Counterpart(member, [area for area in member.profile.expertise if area.id in my_areas]) for member in members
-    ]
+    shared: dict[int, list[ExpertiseArea]] = {member.profile.id: [] for member in members}
+    for profile_id, area in db.session.execute(
+        select(profile_expertise.c.profile_id, ExpertiseArea)
+        .join(ExpertiseArea, ExpertiseArea.id == profile_expertise.c.expertise_id)
+        .where(profile_expertise.c.profile_id.in_(shared), profile_expertise.c.expertise_id.in_(mine.scalar_subquery()))
+        .order_by(ExpertiseArea.position, ExpertiseArea.id)
+    ):
+        shared[profile_id].append(area)
+    return [Counterpart(member, shared[member.profile.id]) for member in members]
 
