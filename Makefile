@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 export COMMUNITY_CONFIG ?= development
 
-.PHONY: run test lint translations translations-compile translations-check db-check pytest system-deps clean
+.PHONY: run test lint translations translations-compile translations-check db-check pytest bench system-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -62,7 +62,14 @@ pytest: $(VENV)/.installed-dev translations-compile node_modules/.installed
 	env -u TEST_DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then echo "== again on PostgreSQL =="; $(BIN)/pytest $(PYTEST_ARGS); fi
 
-# Debian packages the browser tests, the page audit and the translation checks use (run as root, as CI does).
+# The site under gunicorn and wrk on generated data (10,000 members, 200,000 posts), on SQLite and on
+# PostgreSQL (BENCH_POSTGRES_URL, default: the local server's conecta_bench database, recreated).
+# Results: benchmarks/results/ and the README. BENCH_ARGS="--database sqlite --seconds 5" narrows it.
+bench: $(VENV)/.installed-dev translations-compile
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
+
+# Debian packages the browser tests, the page audit, the translation checks and the benchmark's load tool
+# (wrk) use; run as root, as CI does.
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
@@ -70,6 +77,7 @@ system-deps:
 	command -v npm >/dev/null || missing="$$missing npm"; \
 	command -v chromedriver >/dev/null || missing="$$missing chromium-driver"; \
 	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	command -v wrk >/dev/null || missing="$$missing wrk"; \
 	if [ -n "$$missing" ]; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi

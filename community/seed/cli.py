@@ -1,6 +1,9 @@
+import time
+
 import click
 from flask.cli import AppGroup
 
+from community.seed.bench import BENCH_DOMAIN, BENCH_PASSWORD, BenchSize, load_bench
 from community.seed.demo import DEMO_PASSWORD, load_demo
 
 seed_cli = AppGroup("seed", help="Demo and benchmark data.")
@@ -15,3 +18,21 @@ def demo(if_empty):
         click.echo("The database already has members; demo data not loaded.")
     else:
         click.echo(f"Demo data loaded: {created} members. Every demo account's password is {DEMO_PASSWORD!r}.")
+
+
+@seed_cli.command("bench")
+@click.option("--members", default=BenchSize.members, show_default=True, help="Members (with profiles for most).")
+@click.option("--threads", default=BenchSize.threads, show_default=True, help="Forum threads.")
+@click.option("--posts", default=BenchSize.posts, show_default=True, help="Forum posts, first posts included.")
+@click.option("--events", default=BenchSize.events, show_default=True, help="Events (with RSVPs).")
+def bench(members, threads, posts, events):
+    """Generate a large, realistic data set for benchmarks (into a migrated database without one)."""
+    size = BenchSize(members=members, threads=threads, posts=posts, events=events)
+    started = time.monotonic()
+    try:
+        counts = load_bench(size, progress=lambda label, total: click.progressbar(length=total, label=label.ljust(18)))
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+    summary = ", ".join(f"{count:,} {name}" for name, count in counts.items())
+    click.echo(f"Benchmark data loaded in {time.monotonic() - started:.0f} s: {summary}.")
+    click.echo(f"Every benchmark member's password is {BENCH_PASSWORD!r} (e-mails member<N>@{BENCH_DOMAIN}).")

@@ -1,0 +1,472 @@
+"""`make bench`: the site under gunicorn and wrk, on benchmark data, against a measured ceiling.
+
+For each database (SQLite, PostgreSQL) and each number of gunicorn sync workers (2, 4), the script
+serves the production configuration on 127.0.0.1, drives every page with wrk for a fixed time as an
+anonymous visitor and as a logged-in member, and records requests per second, p50/p99 latency, errors,
+SQL queries per request (counted in-process on the same data) and the workers' peak memory. The same
+run measures a ceiling (benchmarks/ceiling.py) and reports each page as a share of it.
+
+Results go to benchmarks/results/ as JSON and Markdown, with the machine's description; a full run
+also rewrites the table in the README. `--smoke` does the same in seconds on tiny data (CI runs it).
+"""
+
+import argparse
+import http.client
+import json
+import os
+import platform
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script: the project's modules (config, community) come from here
+BIN = Path(sys.executable).parent
+RESULTS = ROOT / "benchmarks" / "results"
+DATA_DIR = ROOT / "instance" / "bench"
+README = ROOT / "README.md"
+README_START, README_END = "<!-- benchmark: start -->", "<!-- benchmark: end -->"
+DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/conecta_bench"
+SECRET_KEY = "benchmark-only-secret-key-0123456789-abcdefghij"  # noqa: S105 - a local, throwaway server
+
+# The targets of the benchmark issue, checked in the report.
+VISITOR_SHARE, MEMBER_SHARE, P99_MS, MAX_QUERIES, MAX_MEMORY_MB, LAST_PAGE_SLOWDOWN = 0.40, 0.25, 100, 8, 150, 0.20
+
+
+@dataclass
+class Size:
+    members: int
+    threads: int
+    posts: int
+    events: int
+
+    @property
+    def tag(self) -> str:
+        return f"{self.members}m-{self.threads}t-{self.posts}p-{self.events}e"
+
+
+FULL = Size(members=10_000, threads=20_000, posts=200_000, events=2_000)
+SMOKE = Size(members=60, threads=40, posts=400, events=12)
+
+
+@dataclass
+class Run:
+    """Everything measured for one database."""
+
+    database: str
+    url: str
+    size: Size
+    pages: list = field(default_factory=list)  # community.seed.bench.BenchPage
+    queries: dict = field(default_factory=dict)  # (role, page) -> SQL statements per request
+    results: list[dict] = field(default_factory=list)
+    ceiling: dict = field(default_factory=dict)  # workers -> requests per second
+    memory_mb: dict = field(default_factory=dict)  # workers -> peak RSS of one worker
+
+
+# -- data -------------------------------------------------------------------------------------------
+
+
+def flask(database_url: str, *args: str, quiet: bool = False) -> None:
+    env = {**os.environ, "DATABASE_URL": database_url, "COMMUNITY_CONFIG": "development", "MAIL_CONSOLE": "false"}
+    subprocess.run(  # noqa: S603 - our own command line
+        [str(BIN / "flask"), "--app", "wsgi", *args], cwd=ROOT, env=env, check=True,
+        stdout=subprocess.DEVNULL if quiet else None,
+    )  # fmt: skip
+
+
+def prepare_database(database: str, postgres_url: str, size: Size, rebuild: bool, data_dir: Path = DATA_DIR) -> str:
+    """A migrated database holding benchmark data of this size, built once and then reused."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    marker = data_dir / f"{database}-{size.tag}.done"
+    if database == "sqlite":
+        path = data_dir / f"bench-{size.tag}.db"
+        url = f"sqlite:///{path}"
+        if marker.exists() and path.exists() and not rebuild:
+            return url
+        for leftover in data_dir.glob(f"bench-{size.tag}.db*"):
+            leftover.unlink()
+    else:
+        url = postgres_url if size == FULL else f"{postgres_url}_smoke"
+        if marker.exists() and not rebuild and _postgres_has_data(url):
+            return url
+        _recreate_postgres_database(url)
+    print(f"== building {database} benchmark data ({size.tag})", flush=True)
+    flask(url, "db", "upgrade", quiet=True)
+    flask(url, "seed", "bench", "--members", str(size.members), "--threads", str(size.threads),
+          "--posts", str(size.posts), "--events", str(size.events))  # fmt: skip
+    if "search" in _cli_groups(url):
+        flask(url, "search", "reindex")
+    marker.write_text(datetime.now(UTC).isoformat())
+    return url
+
+
+def _cli_groups(database_url: str) -> set[str]:
+    env = {**os.environ, "DATABASE_URL": database_url}
+    output = subprocess.run(  # noqa: S603
+        [str(BIN / "flask"), "--app", "wsgi", "--help"], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    ).stdout
+    return set(re.findall(r"^  (\w+)\s", output, flags=re.MULTILINE))
+
+
+def _postgres_engine(url: str, database: str | None = None):
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    target = make_url(url)
+    if database:
+        target = target.set(database=database)
+    return create_engine(target, isolation_level="AUTOCOMMIT")
+
+
+def _postgres_has_data(url: str) -> bool:
+    from sqlalchemy import text
+    from sqlalchemy.exc import SQLAlchemyError
+
+    engine = _postgres_engine(url)
+    try:
+        with engine.connect() as connection:
+            return bool(connection.execute(text("SELECT count(*) FROM users")).scalar())
+    except SQLAlchemyError:
+        return False
+    finally:
+        engine.dispose()
+
+
+def _recreate_postgres_database(url: str) -> None:
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    name = make_url(url).database
+    if not re.fullmatch(r"\w+", name or ""):
+        raise SystemExit(f"Refusing an unusual database name: {name!r}")
+    engine = _postgres_engine(url, database="postgres")
+    with engine.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+
+
+# -- pages and their query counts -------------------------------------------------------------------
+
+
+def choose_pages(database_url: str) -> tuple[list, dict]:
+    """The pages to measure, with the ids and filters taken from the data, and their query counts."""
+    os.environ.update(DATABASE_URL=database_url, SECRET_KEY=SECRET_KEY)
+    from sqlalchemy import event, select
+
+    from community import create_app
+    from community.accounts.models import User
+    from community.extensions import db
+    from community.seed.bench import BENCH_PASSWORD, bench_member_email, bench_pages
+    from config import ProductionConfig
+
+    settings = {"SECRET_KEY": SECRET_KEY, "SQLALCHEMY_DATABASE_URI": database_url, "SESSION_COOKIE_SECURE": False,
+                "RATELIMIT_ENABLED": False, "WTF_CSRF_ENABLED": False}  # fmt: skip
+    app = create_app(type("BenchConfig", (ProductionConfig,), settings))
+    with app.app_context():
+        pages = bench_pages({rule.endpoint for rule in app.url_map.iter_rules()})
+        member = db.session.scalar(select(User).where(User.email == bench_member_email(3)))
+
+        counted: list[str] = []
+        event.listen(db.engine, "before_cursor_execute", lambda *args: counted.append(args[2]))
+        queries = {}
+        for role in ("visitor", "member"):
+            client = app.test_client()
+            if role == "member":
+                answer = client.post("/login", data={"email": member.email, "password": BENCH_PASSWORD})
+                if answer.status_code != 302:
+                    raise SystemExit(f"The benchmark member could not log in ({answer.status_code}).")
+            for page in pages:
+                if role not in page.roles:
+                    continue
+                client.get(page.path)  # the first visit may write (last seen, read marks)
+                counted.clear()
+                answer = client.get(page.path)
+                if answer.status_code != 200:
+                    raise SystemExit(f"{page.path} answered {answer.status_code} to a {role}.")
+                queries[(role, page.name)] = len(counted)
+        db.session.remove()
+        db.engine.dispose()
+    return pages, queries
+
+
+# -- servers and load -------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(app: str, workers: int, database_url: str):
+    port = free_port()
+    env = {
+        **os.environ, "COMMUNITY_CONFIG": "production", "SECRET_KEY": SECRET_KEY, "DATABASE_URL": database_url,
+        "SESSION_COOKIE_SECURE": "false", "SITE_URL": f"http://127.0.0.1:{port}", "RATELIMIT_ENABLED": "false",
+        "MAIL_SERVER": "",
+    }  # fmt: skip
+    command = [str(BIN / "gunicorn"), "--workers", str(workers), "--worker-class", "sync", "--bind",
+               f"127.0.0.1:{port}", "--log-level", "warning", app]  # fmt: skip
+    server = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603
+    try:
+        _wait_until_up(port, "/healthz", server)
+        yield port, server
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _wait_until_up(port: int, path: str, server: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit("gunicorn stopped while starting.")
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            connection.request("GET", path)
+            if connection.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("gunicorn did not answer within a minute.")
+
+
+def log_in(port: int, email: str, password: str) -> str:
+    """The session cookie of a member logged in through the real login form (CSRF token included)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.request("GET", "/login")
+    answer = connection.getresponse()
+    page = answer.read().decode()
+    cookie = answer.getheader("Set-Cookie", "").split(";")[0]
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or re.search(
+        r'name="csrf_token" value="([^"]+)"', page
+    )
+    body = urlencode({"email": email, "password": password, "csrf_token": token.group(1) if token else ""})
+    connection.request("POST", "/login", body=body, headers={
+        "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie,
+    })  # fmt: skip
+    answer = connection.getresponse()
+    answer.read()
+    if answer.status != 302:
+        raise SystemExit(f"Logging in through the form failed ({answer.status}).")
+    return answer.getheader("Set-Cookie", "").split(";")[0]
+
+
+def wrk(url: str, seconds: float, connections: int, cookie: str | None = None) -> dict:
+    command = ["wrk", "--threads", "2", "--connections", str(connections), "--duration", f"{seconds}s",
+               "--timeout", "10s", "--script", str(ROOT / "benchmarks" / "report.lua")]  # fmt: skip
+    if cookie:
+        command += ["--header", f"Cookie: {cookie}"]
+    output = subprocess.run([*command, url], check=True, capture_output=True, text=True).stdout  # noqa: S603
+    figures = json.loads(output.split("BENCH-JSON", 1)[1])
+    seconds_taken = figures["duration_us"] / 1e6
+    return {
+        "rps": round(figures["requests"] / seconds_taken, 1),
+        "p50_ms": round(figures["p50_us"] / 1000, 1),
+        "p99_ms": round(figures["p99_us"] / 1000, 1),
+        "errors": figures["socket_errors"] + figures["timeouts"] + figures["not_200"],
+        "requests": figures["requests"],
+    }
+
+
+def peak_worker_memory_mb(master: subprocess.Popen) -> float:
+    """The largest peak resident set (VmHWM) among the master's worker processes."""
+    children = Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text().split()
+    peaks = []
+    for pid in children:
+        status = Path(f"/proc/{pid}/status").read_text()
+        match = re.search(r"VmHWM:\s+(\d+) kB", status)
+        if match:
+            peaks.append(int(match.group(1)) / 1024)
+    return round(max(peaks, default=0.0), 1)
+
+
+def measure(run: Run, workers: int, seconds: float, connections: int, warm_up: bool = True) -> None:
+    from community.seed.bench import BENCH_PASSWORD, bench_member_email
+
+    with gunicorn("benchmarks.ceiling:app", workers, run.url) as (port, _server):
+        if warm_up:
+            wrk(f"http://127.0.0.1:{port}/", 1, connections)
+        run.ceiling[workers] = wrk(f"http://127.0.0.1:{port}/", seconds, connections)["rps"]
+    print(f"   {workers} workers: ceiling {run.ceiling[workers]:.0f} requests/s", flush=True)
+    with gunicorn("wsgi:app", workers, run.url) as (port, server):
+        cookie = log_in(port, bench_member_email(3), BENCH_PASSWORD)
+        for role in ("visitor", "member"):
+            for page in run.pages:
+                if role not in page.roles:
+                    continue
+                url = f"http://127.0.0.1:{port}{page.path}"
+                if warm_up:
+                    wrk(url, 1, connections, cookie if role == "member" else None)
+                figures = wrk(url, seconds, connections, cookie if role == "member" else None)
+                figures.update(workers=workers, role=role, page=page.name, path=page.path,
+                               queries=run.queries[(role, page.name)],
+                               share=round(figures["rps"] / run.ceiling[workers], 3))  # fmt: skip
+                run.results.append(figures)
+                print(f"   {workers} workers, {role:7} {page.name:22} {figures['rps']:7.0f}/s "
+                      f"p50 {figures['p50_ms']:6.1f} ms p99 {figures['p99_ms']:6.1f} ms "
+                      f"errors {figures['errors']} queries {figures['queries']}", flush=True)  # fmt: skip
+        run.memory_mb[workers] = peak_worker_memory_mb(server)
+
+
+# -- report -----------------------------------------------------------------------------------------
+
+
+def machine() -> dict:
+    cpu = re.search(r"model name\s*:\s*(.+)", Path("/proc/cpuinfo").read_text())
+    memory = re.search(r"MemTotal:\s+(\d+) kB", Path("/proc/meminfo").read_text())
+    import sqlite3
+
+    return {
+        "cpu": cpu.group(1).strip() if cpu else platform.processor(),
+        "cores": os.cpu_count(),
+        "memory_gb": round(int(memory.group(1)) / 1024 / 1024, 1) if memory else None,
+        "system": f"{platform.system()} {platform.release()}",
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "wrk": subprocess.run(["wrk", "--version"], capture_output=True, text=True).stdout.split("[")[0].strip(),  # noqa: S607
+    }
+
+
+def checks(run: Run, result: dict) -> list[str]:
+    """The targets a result misses, as short words for the table."""
+    missed = []
+    if result["page"] == "ceiling":
+        return missed
+    wanted = VISITOR_SHARE if result["role"] == "visitor" else MEMBER_SHARE
+    if result["share"] < wanted:
+        missed.append(f"< {wanted:.0%} of ceiling")
+    if result["p99_ms"] >= P99_MS:
+        missed.append(f"p99 ≥ {P99_MS} ms")
+    if result["queries"] > MAX_QUERIES:
+        missed.append(f"> {MAX_QUERIES} queries")
+    if result["errors"]:
+        missed.append("errors")
+    return missed
+
+
+def last_page_gaps(run: Run) -> list[tuple[int, str, float]]:
+    """(workers, role, last page's throughput as a share of the first page's)."""
+    gaps = []
+    for workers in sorted(run.ceiling):
+        for role in ("visitor", "member"):
+            pages = {r["page"]: r["rps"] for r in run.results if (r["workers"], r["role"]) == (workers, role)}
+            if pages.get("thread, first page") and "thread, last page" in pages:
+                gaps.append((workers, role, pages["thread, last page"] / pages["thread, first page"]))
+    return gaps
+
+
+def markdown(runs: list[Run], settings: dict, about: dict) -> str:
+    lines = [
+        f"Measured {settings['date']} on {about['cpu']} ({about['cores']} cores, {about['memory_gb']} GB), "
+        f"{about['system']}, Python {about['python']}, {about['wrk']}; {settings['seconds']} s per page at "
+        f"{settings['connections']} connections.",
+        "",
+    ]
+    for run in runs:
+        lines += [
+            f"**{run.database}** ({run.size.members:,} members, {run.size.threads:,} threads, "
+            f"{run.size.posts:,} posts, {run.size.events:,} events; {run.server_version})",
+            "",
+            "| page | who | SQL | workers | req/s | of ceiling | p50 ms | p99 ms | errors | misses |",
+            "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        ]
+        for workers in sorted(run.ceiling):
+            lines.append(f"| *ceiling* | | 1 | {workers} | {run.ceiling[workers]:.0f} | 100% | | | | |")
+        for result in sorted(run.results, key=lambda r: (r["role"] != "visitor", r["page"], r["workers"])):
+            missed = ", ".join(checks(run, result)) or "—"
+            lines.append(
+                f"| {result['page']} | {result['role']} | {result['queries']} | {result['workers']} | "
+                f"{result['rps']:.0f} | {result['share']:.0%} | {result['p50_ms']} | {result['p99_ms']} | "
+                f"{result['errors']} | {missed} |"
+            )
+        memory = ", ".join(f"{mb} MB with {workers} workers" for workers, mb in sorted(run.memory_mb.items()))
+        gaps = "; ".join(f"{role} with {workers} workers: {share:.0%}" for workers, role, share in last_page_gaps(run))
+        lines += ["", f"Peak memory of one worker: {memory}. Thread's last page vs. its first page: {gaps}.", ""]
+    return "\n".join(lines)
+
+
+def write_results(runs: list[Run], settings: dict, output: Path, update_readme: bool) -> Path:
+    about = machine()
+    output.mkdir(parents=True, exist_ok=True)
+    stem = output / f"{settings['date'][:10]}-{'-'.join(run.database for run in runs)}"
+    data = {
+        "settings": settings, "machine": about,
+        "runs": [{
+            "database": run.database, "server": run.server_version, "size": run.size.__dict__,
+            "ceiling_rps": run.ceiling, "peak_worker_memory_mb": run.memory_mb, "results": run.results,
+        } for run in runs],
+    }  # fmt: skip
+    stem.with_suffix(".json").write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    table = markdown(runs, settings, about)
+    stem.with_suffix(".md").write_text("# Benchmark\n\n" + table + "\n")
+    if update_readme:
+        text = README.read_text()
+        if README_START in text and README_END in text:
+            before, rest = text.split(README_START, 1)
+            after = rest.split(README_END, 1)[1]
+            README.write_text(f"{before}{README_START}\n{table}\n{README_END}{after}")
+    return stem
+
+
+def server_version(database_url: str) -> str:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(database_url)
+    with engine.connect() as connection:
+        if engine.dialect.name == "postgresql":
+            version = connection.execute(text("SHOW server_version")).scalar().split()[0]
+            name = f"PostgreSQL {version}"
+        else:
+            name = f"SQLite {connection.execute(text('SELECT sqlite_version()')).scalar()}"
+    engine.dispose()
+    return name
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database", action="append", choices=["sqlite", "postgresql"],
+                        help="which databases (default: both)")  # fmt: skip
+    parser.add_argument("--postgres-url", default=os.environ.get("BENCH_POSTGRES_URL", DEFAULT_POSTGRES))
+    parser.add_argument("--workers", type=int, action="append", help="gunicorn sync workers (default: 2 and 4)")
+    parser.add_argument("--seconds", type=float, default=8, help="load time per page and worker count")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--smoke", action="store_true", help="tiny data, one second per page, 2 workers")
+    parser.add_argument("--rebuild", action="store_true", help="generate the benchmark data again")
+    parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument("--data-dir", type=Path, default=DATA_DIR, help="where SQLite benchmark data is kept")
+    args = parser.parse_args(argv)
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is missing: `make system-deps` installs it (Debian package wrk).")
+    size = SMOKE if args.smoke else FULL
+    workers = args.workers or ([2] if args.smoke else [2, 4])
+    seconds = 1 if args.smoke else args.seconds
+    settings = {"date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "seconds": seconds,
+                "connections": args.connections, "workers": workers, "smoke": args.smoke}  # fmt: skip
+    runs = []
+    for database in args.database or ["sqlite", "postgresql"]:
+        url = prepare_database(database, args.postgres_url, size, args.rebuild, args.data_dir)
+        run = Run(database=database, url=url, size=size)
+        run.server_version = server_version(url)
+        run.pages, run.queries = choose_pages(url)
+        print(f"== {database}: {len(run.pages)} pages", flush=True)
+        for count in workers:
+            measure(run, count, seconds, args.connections, warm_up=not args.smoke)
+        runs.append(run)
+    stem = write_results(runs, settings, args.output, update_readme=not args.smoke and args.output == RESULTS)
+    print(f"Results: {stem}.md and {stem}.json")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

