@@ -56,7 +56,8 @@ def select_timezone() -> str | None:
 
 
 def current_language() -> str:
-    return get_locale().language if get_locale() else DEFAULT_LANGUAGE
+    locale = get_locale()
+    return locale.language if locale else DEFAULT_LANGUAGE
 
 
 def _sort_key(text: str) -> str:
@@ -79,12 +80,19 @@ def country_choices(language: str) -> list[tuple[str, str]]:
     return first + rest
 
 
+@cache
+def _territories(language: str) -> dict[str, str]:
+    return dict(Locale.parse(language).territories)
+
+
 def country_name(code: str | None, language: str | None = None) -> str:
     if not code:
         return ""
-    return Locale.parse(language or current_language()).territories.get(code, code)
+    # Lists show a country on every row: the names are looked up once per language.
+    return _territories(language or current_language()).get(code, code)
 
 
+@cache
 def language_name(code: str) -> str:
     """A language's name in that language itself, as language switchers show it."""
     return Locale.parse(code).get_display_name(code).capitalize()

@@ -1,9 +1,11 @@
 import secrets
+import time
 from functools import cache
+from weakref import WeakKeyDictionary
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -343,3 +345,20 @@ def create_admin(email: str, display_name: str, password: str, country: str | No
 
 def count_members() -> int:
     return db.session.scalar(select(func.count(User.id)).where(User.deleted_at.is_(None))) or 0
+
+
+MEMBER_COUNT_SECONDS = 60
+_member_counts: "WeakKeyDictionary[Engine, tuple[float, int]]" = WeakKeyDictionary()
+
+
+def count_members_shown() -> int:
+    """The member count the home page shows: counted at most once a minute per worker and database.
+
+    Counting scans every member, and visitors' first page need not be exact to the second.
+    """
+    now = time.monotonic()
+    expires, count = _member_counts.get(db.engine, (0.0, 0))
+    if now >= expires:
+        count = count_members()
+        _member_counts[db.engine] = (now + MEMBER_COUNT_SECONDS, count)
+    return count

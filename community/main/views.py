@@ -17,7 +17,7 @@ bp = Blueprint("main", __name__, template_folder="templates")
 def index():
     if current_user.is_authenticated:
         return render_template("main/dashboard.html")
-    return render_template("main/home.html", member_count=accounts.count_members())
+    return render_template("main/home.html", member_count=accounts.count_members_shown())
 
 
 @bp.route("/language", methods=["POST"])

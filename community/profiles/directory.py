@@ -112,10 +112,12 @@ def search_members(viewer, filters: DirectoryFilters, page: int = 1, per_page: i
 
 
 def list_member_countries() -> list[str]:
-    """The countries the directory's members live in, for the country filter."""
-    return list(
-        db.session.scalars(select(User.country).where(listed_members(), User.country.is_not(None)).distinct())
-    )
+    """The countries members live in, for the directory's country filter.
+
+    Read from the country index alone (every page of the directory shows the filter); a country whose
+    only members are not listed yet is offered too, and simply finds no one.
+    """
+    return list(db.session.scalars(select(User.country).where(User.country.is_not(None)).distinct()))
 
 
 @dataclass

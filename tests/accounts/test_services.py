@@ -519,3 +519,12 @@ def test_create_admin_promotes_an_existing_member():
     assert admin.is_admin
     assert admin.display_name == "Ana"
     assert user_count() == 1
+
+
+def test_the_home_pages_member_count_is_counted_at_most_once_a_minute(app, monkeypatch):
+    make_user()
+    assert services.count_members_shown() == 1
+    make_user()
+    assert services.count_members_shown() == 1  # still the figure of a moment ago
+    monkeypatch.setattr(services.time, "monotonic", lambda: 10**9)  # a minute and more later
+    assert services.count_members_shown() == 2
