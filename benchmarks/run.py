@@ -443,6 +443,7 @@ def main(argv=None) -> int:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--smoke", action="store_true", help="tiny data, one second per page, 2 workers")
     parser.add_argument("--rebuild", action="store_true", help="generate the benchmark data again")
+    parser.add_argument("--no-readme", action="store_true", help="leave the README's table as it is")
     parser.add_argument("--output", type=Path, default=RESULTS)
     parser.add_argument("--data-dir", type=Path, default=DATA_DIR, help="where SQLite benchmark data is kept")
     args = parser.parse_args(argv)
@@ -463,7 +464,8 @@ def main(argv=None) -> int:
         for count in workers:
             measure(run, count, seconds, args.connections, warm_up=not args.smoke)
         runs.append(run)
-    stem = write_results(runs, settings, args.output, update_readme=not args.smoke and args.output == RESULTS)
+    update_readme = not (args.smoke or args.no_readme) and args.output == RESULTS
+    stem = write_results(runs, settings, args.output, update_readme=update_readme)
     print(f"Results: {stem}.md and {stem}.json")
     return 0
 
