@@ -84,7 +84,7 @@ FILLER_WORDS = 20_000  # the long tail of a real vocabulary
 LANGUAGE_SHARES = (("es", 55), ("pt", 33), ("en", 12))
 
 QUERIES = [
-    "licenciamiento", "licenciamento", "licensing", "patentes universidad", '"transferencia de tecnología"',
+    "licencia", "licenciamiento", "licenciamento", "licensing", "patentes universidad", '"transferencia de tecnología"',
     "regalías -software", "spin-off valuación", "acuerdo de confidencialidad", "propriedade intelectual",
     "Nagoya", "biotecnologia", "royalties exclusive", "cotitularidad", "sublicença território",
     '"prior art search"', "capacitación taller -seminario", "inovação universidade", "trademark application",

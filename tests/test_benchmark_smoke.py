@@ -43,7 +43,7 @@ def test_the_benchmark_measures_every_page_against_the_ceiling(wrk, tmp_path):
     assert {("visitor", "thread, last page"), ("member", "home / dashboard"), ("member", "event")} <= pages
     failing = [result for result in run["results"] if not result["requests"] or result["errors"]]
     assert not failing, failing
-    assert all(0 < result["queries"] <= 20 for result in run["results"])
+    assert all(0 <= result["queries"] <= 20 for result in run["results"])  # the home page may need none
     assert run["ceiling_rps"]["2"] > 0 and run["peak_worker_memory_mb"]["2"] > 0
     table = report.with_suffix(".md").read_text()
     assert "| thread, last page | visitor |" in table and "*ceiling*" in table

@@ -21,6 +21,8 @@ SNIPPET_WORDS = 30
 TITLE_WEIGHT, BODY_WEIGHT = 10.0, 1.0  # SQLite's bm25 column weights; PostgreSQL weighs A (title) and B (body)
 
 documents = SearchDocument.__table__
+# What a ranked candidate carries to the page (plus its "rank", lower is better).
+PAGE_COLUMNS = ("id", "kind", "object_id", "language", "is_hidden", "dated_at")
 MEMBER = "member"  # the key of the members' query (any language)
 # Columns a re-index writes; is_hidden is left alone, so a hidden document stays hidden after an edit.
 WRITTEN = ("thread_id", "language", "title", "body", "category_id", "country", "dated_at", "is_members_only",
@@ -29,9 +31,8 @@ WRITTEN = ("thread_id", "language", "title", "body", "category_id", "country", "
 
 class Backend:
     name = ""
-    # Whether one query should give the page and the counts per kind (a window over the matches): a win
-    # on PostgreSQL, which reads the matched rows once instead of twice; a loss on SQLite.
-    counts_with_page = False
+    # The document's kind as search conditions read it.
+    kind = documents.c.kind
 
     def write(self, session: Session, rows: list[dict]) -> None:
         """Insert or update documents (dicts of SearchDocument columns), keyed on (kind, object_id)."""
@@ -39,6 +40,14 @@ class Backend:
 
     def match(self, parsed: ParsedQuery):
         """(the FROM clause, the WHERE condition, the ORDER BY best-first) for documents matching `parsed`."""
+        raise NotImplementedError
+
+    def candidates(self, parsed: ParsedQuery, conditions: list, limit: int):
+        """The newest `limit` matching documents that meet `conditions`, ranked: a subquery of `PAGE_COLUMNS`.
+
+        Bounded work whatever the number of matches: the engine reads matches newest first and stops at
+        `limit`, and only those are ranked.
+        """
         raise NotImplementedError
 
     def highlights(self, session: Session, parsed: ParsedQuery, ids: list[int]) -> dict[int, tuple[str, str]]:
@@ -54,6 +63,9 @@ class SQLiteBackend(Backend):
 
     name = "sqlite"
     fts = table(FTS_TABLE, column("rowid"), column("title"), column("body"))
+    # Unary plus keeps SQLite from walking the (kind, object_id) index and probing FTS5 per document:
+    # the full-text match must drive every search, newest first, so that a LIMIT bounds the work.
+    kind = literal_column(f"+{documents.name}.kind", documents.c.kind.type)
 
     def write(self, session: Session, rows: list[dict]) -> None:
         statement = sqlite_insert(documents)
@@ -69,6 +81,18 @@ class SQLiteBackend(Backend):
         # bm25 is negative, better matches lower.
         order = func.bm25(literal_column(FTS_TABLE), TITLE_WEIGHT, BODY_WEIGHT)
         return source, condition, order
+
+    def candidates(self, parsed: ParsedQuery, conditions: list, limit: int):
+        # FTS5 walks its doclists newest rowid first and stops at the limit; bm25 is computed for those only.
+        source, condition, order = self.match(parsed)
+        return (
+            select(*(documents.c[name] for name in PAGE_COLUMNS), order.label("rank"))
+            .select_from(source)
+            .where(condition, *conditions)
+            .order_by(self.fts.c.rowid.desc())
+            .limit(limit)
+            .subquery("candidates")
+        )
 
     def highlights(self, session: Session, parsed: ParsedQuery, ids: list[int]) -> dict[int, tuple[str, str]]:
         # Marked here rather than by FTS5's snippet(), which re-expands prefix terms for every row.
@@ -101,7 +125,6 @@ class PostgresBackend(Backend):
     """
 
     name = "postgresql"
-    counts_with_page = True
     HEADLINE_TITLE = f"HighlightAll=true, StartSel={START}, StopSel={STOP}"
     # Not the fragment mode (MaxFragments): it drops the last short words of a short text.
     HEADLINE_BODY = f"StartSel={START}, StopSel={STOP}, MaxWords={SNIPPET_WORDS}, MinWords=15, ShortWord=0"
@@ -173,6 +196,22 @@ class PostgresBackend(Backend):
         # Normalization 1: a long post does not win by length alone. Negated: best first, as SQLite's bm25.
         rank = func.ts_rank(vector, self._per_row(queries), 1)
         return documents, condition, -rank
+
+    def candidates(self, parsed: ParsedQuery, conditions: list, limit: int):
+        # The first `limit` matches the GIN bitmap scan yields (no ORDER BY: a sort would read every match),
+        # then only those are ranked: ts_rank reads each candidate's vector once.
+        source, condition, order = self.match(parsed)
+        newest = (
+            select(documents.c.id)
+            .where(condition, *conditions)
+            .limit(limit)
+            .subquery("newest")
+        )
+        return (
+            select(*(documents.c[name] for name in PAGE_COLUMNS), order.label("rank"))
+            .select_from(documents.join(newest, documents.c.id == newest.c.id))
+            .subquery("candidates")
+        )
 
     def highlights(self, session: Session, parsed: ParsedQuery, ids: list[int]) -> dict[int, tuple[str, str]]:
         if not ids:

@@ -1,7 +1,7 @@
 """Searching the network, and keeping the search index complete.
 
-`search` answers the search page in a constant number of queries: the matches counted per kind (for the
-tabs) and the page of ranked documents (one query on PostgreSQL, two on SQLite), their highlighted
+`search` answers the search page in a constant number of queries, each reading at most MATCH_CAP matches:
+the matches counted per kind (for the tabs), the page of ranked documents, their highlighted
 snippets, and at most one query per kind to load what the results show (threads, replies, events,
 members). The index is kept in step by `community.search.indexing` on every commit; `reindex` rebuilds
 it (`flask search reindex`).
@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from markupsafe import Markup, escape
-from sqlalchemy import case, delete, func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import joinedload
 
 from community.accounts.models import User
@@ -29,6 +29,9 @@ from community.search.query import ParsedQuery, parse_query
 from community.types import utcnow
 
 PER_PAGE = 20
+# The most matches a search reads: beyond it, the page says "more than 1,000 results" and shows the best
+# of the 1,000 newest matches, so a very common word costs no more than a rare one.
+MATCH_CAP = 1000
 EARLIEST_DAY, LATEST_DAY = date(1900, 1, 1), date(2999, 12, 31)
 REINDEX_BATCH = 500
 
@@ -109,8 +112,10 @@ class Result:
 class SearchResults:
     query: ParsedQuery
     tab: str
-    counts: dict[str, int] = field(default_factory=dict)  # per tab
+    counts: dict[str, int] = field(default_factory=dict)  # per tab, at most `cap`
     page: Page = field(default_factory=lambda: Page([], 1, PER_PAGE, 0))
+    cap: int = 0
+    capped: set[str] = field(default_factory=set)  # tabs whose count is a lower bound (matches beyond `cap`)
 
 
 # --- who sees what ----------------------------------------------------------------------------
@@ -165,32 +170,30 @@ def search(
     `kind` is one of TABS. Quoted phrases must match as written, -words must not appear, accents never
     matter; on PostgreSQL each document is stemmed in its own language. Hostile input is parsed into
     plain words, so this never fails on what a member types. A page past the end comes back empty.
+
+    The work is bounded whatever the number of matches: only the MATCH_CAP newest matches (of the kinds
+    the filters allow) are counted per tab and ranked; `capped` says when there were more.
     """
     parsed = query if isinstance(query, ParsedQuery) else parse_query(query)
     filters = filters or SearchFilters()
-    results = SearchResults(parsed, kind, {tab: 0 for tab in TABS}, Page([], page, per_page, 0))
+    results = SearchResults(parsed, kind, {tab: 0 for tab in TABS}, Page([], page, per_page, 0), cap=MATCH_CAP)
     allowed = filters.kinds()
     if parsed.is_empty or not allowed or kind not in TABS:
         return results
     backend = backend_for(db.session)
-    source, condition, order = backend.match(parsed)
-    conditions = [condition, *_visibility(viewer), *filters.conditions(), documents.c.kind.in_(allowed)]
-
-    tab_kinds = allowed & set(TABS[kind])
-    offset = (page - 1) * per_page
-    if backend.counts_with_page:
-        rows, counts = _page_with_counts(source, conditions, order, tab_kinds, per_page, offset)
-    else:
-        counts = _counts(source, conditions)
-        rows = []
-        if _total(counts, tab_kinds) > offset:
-            rows = _page(source, conditions, order, tab_kinds, per_page, offset)
-    if counts is None:  # an empty page: nothing matched at all, or the counts come on their own
-        counts = {} if offset == 0 and tab_kinds == allowed else _counts(source, conditions)
-    for tab, kinds in TABS.items():
-        results.counts[tab] = _total(counts, kinds)
+    conditions = [*_visibility(viewer), *filters.conditions(), backend.kind.in_(allowed)]
+    counts = _capped_counts(backend, parsed, conditions, allowed)
+    if counts["all"] > MATCH_CAP:  # more matches than were read: every count is a lower bound
+        results.capped = set(TABS)
+    for tab, count in counts.items():
+        results.counts[tab] = min(count, MATCH_CAP)
     total = results.counts[kind]
     results.page = Page([], page, per_page, total)
+    offset = (page - 1) * per_page
+    tab_kinds = allowed & set(TABS[kind])
+    if total <= offset:
+        return results
+    rows = _page(backend, parsed, conditions, tab_kinds, per_page, offset)
     if not rows:
         return results
     highlights = backend.highlights(db.session, parsed, [row.id for row in rows])
@@ -208,53 +211,24 @@ def search(
     return results
 
 
-def _total(counts: dict, kinds) -> int:
-    return sum(counts.get(member, 0) for member in kinds)
+def _capped_counts(backend, parsed: ParsedQuery, conditions: list, allowed: set) -> dict[str, int]:
+    """{tab: its number among the MATCH_CAP + 1 newest matches}, in one query that reads no more matches."""
+    scanned = backend.candidates(parsed, conditions, MATCH_CAP + 1)
+    per_kind = dict(db.session.execute(select(scanned.c.kind, func.count()).group_by(scanned.c.kind)).all())
+    return {tab: sum(per_kind.get(member, 0) for member in kinds) for tab, kinds in TABS.items()}
 
 
-def _counts(source, conditions) -> dict[DocumentKind, int]:
-    query = select(documents.c.kind, func.count()).select_from(source).where(*conditions).group_by(documents.c.kind)
-    return dict(db.session.execute(query).all())
-
-
-def _page_columns(order):
-    return [documents.c.id, documents.c.kind, documents.c.object_id, documents.c.language, documents.c.is_hidden,
-            documents.c.dated_at, order.label("rank")]  # fmt: skip
-
-
-def _page(source, conditions, order, kinds, limit: int, offset: int) -> list:
+def _page(backend, parsed: ParsedQuery, conditions: list, kinds: set, limit: int, offset: int) -> list:
+    """One page of the tab's results among the MATCH_CAP newest matches (of any kind), best first."""
+    candidates = backend.candidates(parsed, conditions, MATCH_CAP)
     query = (
-        select(*_page_columns(order))
-        .select_from(source)
-        .where(*conditions, documents.c.kind.in_(kinds))
-        .order_by(order, documents.c.dated_at.desc(), documents.c.id.desc())
+        select(candidates)
+        .where(candidates.c.kind.in_(kinds))
+        .order_by(candidates.c.rank, candidates.c.dated_at.desc(), candidates.c.id.desc())
         .limit(limit)
         .offset(offset)
     )
     return db.session.execute(query).all()
-
-
-def _page_with_counts(source, conditions, order, kinds, limit: int, offset: int) -> tuple[list, dict | None]:
-    """The page and the counts per kind in one pass over the matches (None for the counts of an empty page)."""
-    # The ranked matches are narrow rows; the window then counts them without carrying the wide
-    # tsvector along (OFFSET 0 keeps the planner from folding the two levels into one).
-    ranked = select(*_page_columns(order)).select_from(source).where(*conditions).offset(0).subquery()
-    per_kind = [
-        func.sum(case((ranked.c.kind == member, 1), else_=0)).over().label(f"count_{member.value}")
-        for member in DocumentKind
-    ]
-    matches = select(ranked, *per_kind).subquery()
-    query = (
-        select(matches)
-        .where(matches.c.kind.in_(kinds))
-        .order_by(matches.c.rank, matches.c.dated_at.desc(), matches.c.id.desc())
-        .limit(limit)
-        .offset(offset)
-    )
-    rows = db.session.execute(query).all()
-    if not rows:
-        return rows, None
-    return rows, {member: int(getattr(rows[0], f"count_{member.value}")) for member in DocumentKind}
 
 
 def _load_targets(rows) -> dict[tuple[DocumentKind, int], object]:

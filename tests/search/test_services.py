@@ -260,6 +260,6 @@ def test_a_search_costs_at_most_seven_queries_whatever_the_number_of_matches(app
     fill(30)
     with count_queries() as large:
         assert services.search("patente", visitor).page.total == 128
-    # Counts and the page (one query on PostgreSQL), snippets, and one query per kind shown (all four here).
-    assert small.count == (6 if is_postgres() else 7)
+    # The capped counts, the page, snippets, and one query per kind shown (all four here).
+    assert small.count == 7
     assert large.count <= small.count, "\n".join(large.statements)
