@@ -263,7 +263,7 @@ def log_in(port: int, email: str, password: str) -> str:
 
 
 def wrk(url: str, seconds: float, connections: int, cookie: str | None = None) -> dict:
-    command = ["wrk", "--threads", "2", "--connections", str(connections), "--duration", f"{seconds}s",
+    command = ["wrk", "--threads", "2", "--connections", str(connections), "--duration", f"{int(seconds)}s",
                "--timeout", "10s", "--script", str(ROOT / "benchmarks" / "report.lua")]  # fmt: skip
     if cookie:
         command += ["--header", f"Cookie: {cookie}"]
@@ -439,7 +439,7 @@ def main(argv=None) -> int:
                         help="which databases (default: both)")  # fmt: skip
     parser.add_argument("--postgres-url", default=os.environ.get("BENCH_POSTGRES_URL", DEFAULT_POSTGRES))
     parser.add_argument("--workers", type=int, action="append", help="gunicorn sync workers (default: 2 and 4)")
-    parser.add_argument("--seconds", type=float, default=8, help="load time per page and worker count")
+    parser.add_argument("--seconds", type=int, default=8, help="load time per page and worker count (whole seconds)")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--smoke", action="store_true", help="tiny data, one second per page, 2 workers")
     parser.add_argument("--rebuild", action="store_true", help="generate the benchmark data again")
