@@ -274,7 +274,7 @@ def _change_handle(user: User, handle: str) -> None:
             _l("Use 3 to 30 letters (a-z), digits, dots or underscores, beginning and ending with a letter or digit."),
             field="handle",
         )
-    if db.session.scalar(select(User.id).where(func.lower(User.handle) == handle)) is not None:
+    if db.session.scalar(select(User.id).where(User.handle == handle)) is not None:  # stored lowercase
         raise ActionRefused(_l("This handle is taken. Please choose another."), field="handle")
     user.handle = handle
 
