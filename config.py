@@ -54,6 +54,20 @@ class Config:
     MAIL_CONSOLE = _env_bool("MAIL_CONSOLE", False)
     # Deliver the outbox right after the request that filled it, instead of waiting for the cron job.
     MAIL_SEND_AFTER_REQUEST = _env_bool("MAIL_SEND_AFTER_REQUEST", False)
+    # Replies to the site's e-mails go here when set (otherwise mail clients reply to the From address).
+    MAIL_REPLY_TO = os.environ.get("MAIL_REPLY_TO", "")
+    # The mailto: of List-Unsubscribe (default unsubscribe@<host of SITE_URL>); reading that mailbox is
+    # left to the mail server's operator: the https one-click link is what unsubscribes.
+    MAIL_UNSUBSCRIBE_ADDRESS = os.environ.get("MAIL_UNSUBSCRIBE_ADDRESS", "")
+    # Unsubscribe links in e-mails work for this many days.
+    UNSUBSCRIBE_TOKEN_DAYS = _env_int("UNSUBSCRIBE_TOKEN_DAYS", 90)
+    # After this many permanent refusals (SMTP 5xx) an address is marked undeliverable, and only account
+    # mail (confirmations, password resets) is still sent to it until the member confirms or changes it.
+    MAIL_MAX_BOUNCES = _env_int("MAIL_MAX_BOUNCES", 3)
+    # Notification e-mails (`flask notifications send-emails`, every minute): at most one per thread or
+    # conversation per member every NOTIFICATION_EMAIL_INTERVAL_MINUTES; what happens meanwhile waits
+    # and goes in the next one.
+    NOTIFICATION_EMAIL_INTERVAL_MINUTES = _env_int("NOTIFICATION_EMAIL_INTERVAL_MINUTES", 60)
 
     # Events: only moderators may announce events (by default any confirmed member may).
     EVENTS_ANNOUNCE_MODERATORS_ONLY = _env_bool("EVENTS_ANNOUNCE_MODERATORS_ONLY", False)
@@ -63,6 +77,21 @@ class Config:
     MESSAGES_NEW_MEMBER_DAYS = _env_int("MESSAGES_NEW_MEMBER_DAYS", 7)
     MESSAGES_NEW_MEMBER_CONVERSATIONS_PER_DAY = _env_int("MESSAGES_NEW_MEMBER_CONVERSATIONS_PER_DAY", 5)
     MESSAGES_SEND_RATE_LIMIT = os.environ.get("MESSAGES_SEND_RATE_LIMIT", "20 per minute; 200 per day")
+
+    # Moderation: a new member's first MODERATION_FIRST_POSTS_REVIEW posts wait for a moderator; so does
+    # text with MODERATION_LINKS_THRESHOLD links or more from a member in their first
+    # MODERATION_NEW_MEMBER_DAYS days; an item reported by MODERATION_AUTO_HIDE_REPORTS distinct members
+    # is hidden until a moderator looks at it. Approval mode and who announces events are site settings
+    # (community/settings.py) that admins change; the values above them are their defaults.
+    MODERATION_FIRST_POSTS_REVIEW = _env_int("MODERATION_FIRST_POSTS_REVIEW", 2)
+    MODERATION_NEW_MEMBER_DAYS = _env_int("MODERATION_NEW_MEMBER_DAYS", 3)
+    MODERATION_LINKS_THRESHOLD = _env_int("MODERATION_LINKS_THRESHOLD", 3)
+    MODERATION_AUTO_HIDE_REPORTS = _env_int("MODERATION_AUTO_HIDE_REPORTS", 3)
+
+    # Digests: no digest for a member who has not visited for DIGEST_INACTIVE_DAYS days (until they come
+    # back); `flask digests send` builds them for DIGEST_BATCH_SIZE members at a time.
+    DIGEST_INACTIVE_DAYS = _env_int("DIGEST_INACTIVE_DAYS", 183)
+    DIGEST_BATCH_SIZE = _env_int("DIGEST_BATCH_SIZE", 500)
 
     # Search: full-text queries cost more than page views; this caps them per address.
     SEARCH_RATE_LIMIT = os.environ.get("SEARCH_RATE_LIMIT", "60 per minute")
@@ -108,6 +137,9 @@ class TestingConfig(Config):
     MAIL_SERVER = ""
     MAIL_CONSOLE = False
     MAIL_SEND_AFTER_REQUEST = False
+    # Tests create posts by brand-new members all the time: the first-posts rule is off (0) unless a test
+    # module turns it on through its `app_config`.
+    MODERATION_FIRST_POSTS_REVIEW = 0
 
 
 class ProductionConfig(Config):

@@ -125,10 +125,13 @@ def _init_templates(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from community.accounts.views import bp as accounts_bp
+    from community.digests.views import bp as digests_bp
     from community.events.views import bp as events_bp
     from community.forum.views import bp as forum_bp
     from community.main.views import bp as main_bp
     from community.messages.views import bp as messages_bp
+    from community.moderation.setup import init_app as init_moderation
+    from community.moderation.views import bp as moderation_bp
     from community.notifications.views import bp as notifications_bp
     from community.profiles.views import bp as profiles_bp
     from community.search.views import bp as search_bp
@@ -141,13 +144,23 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(events_bp)
     app.register_blueprint(search_bp)
     app.register_blueprint(messages_bp)
+    app.register_blueprint(moderation_bp)
+    app.register_blueprint(digests_bp)
+
+    # Tables without a blueprint of their own: known to the metadata for create_all and Alembic.
+    import community.audit.models  # noqa: F401
+    import community.settings  # noqa: F401
+
+    init_moderation(app)
 
 
 def _register_cli(app: Flask) -> None:
     from community.accounts.cli import users_cli
+    from community.digests.cli import digests_cli
     from community.events.cli import events_cli
     from community.forum.cli import forum_cli
     from community.mail.cli import mail_cli
+    from community.notifications.cli import notifications_cli
     from community.profiles.cli import profiles_cli
     from community.search.cli import search_cli
     from community.seed.cli import seed_cli
@@ -159,6 +172,8 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(forum_cli)
     app.cli.add_command(profiles_cli)
     app.cli.add_command(search_cli)
+    app.cli.add_command(digests_cli)
+    app.cli.add_command(notifications_cli)
 
 
 def _register_request_hooks(app: Flask) -> None:
@@ -177,11 +192,15 @@ def _register_request_hooks(app: Flask) -> None:
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        if app.config["MAIL_SEND_AFTER_REQUEST"] and g.get("mail_queued"):
+        if app.config["MAIL_SEND_AFTER_REQUEST"] and (g.get("mail_queued") or g.get("notified")):
             response.call_on_close(lambda: _deliver_now(app, send_queued))
         return response
 
 
 def _deliver_now(app: Flask, send_queued) -> None:
+    """Development: do the cron jobs' mail work right after the response (notification e-mails, the outbox)."""
+    from community.notifications.emails import send_notification_emails
+
     with app.app_context():
+        send_notification_emails()
         send_queued()

@@ -22,6 +22,14 @@ class ActionRefused(Exception):
         self.field = field  # the form field the reason is about, when there is one
 
 
+class Silenced(PermissionDenied):
+    """The member is read-only for now (silenced or suspended by a moderator): a 403 page saying until when."""
+
+    def __init__(self, reason):
+        super().__init__(reason)
+        self.reason = reason  # a lazy string, translated when shown
+
+
 # i18n: titles and explanations of the error pages.
 ERROR_TEXTS = {
     400: (_l("Bad request"), _l("The request could not be understood. Please check what you sent and try again.")),
@@ -50,6 +58,10 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(PermissionDenied)
     def permission_denied(_error):
         return _render(403)
+
+    @app.errorhandler(Silenced)
+    def silenced(error: Silenced):
+        return _render(403, str(error.reason))
 
     @app.errorhandler(CSRFError)
     def csrf_error(_error):

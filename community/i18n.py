@@ -8,7 +8,14 @@ from babel import Locale
 from babel.core import get_global
 from flask import has_request_context, request, session
 from flask_babel import get_locale
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
+from markupsafe import escape
+
+# Flask-Babel's lazy strings tell Jinja they are already safe HTML (`__html__` returns the text as is),
+# so `_l("Changed: %(title)s", title=<a member's text>)` shown in a template would not be escaped.
+# None of our lazy strings holds markup: have Jinja escape them like any other text.
+LazyString.__html__ = lambda self: str(escape(str(self)))
 
 LANGUAGES = ("es", "pt", "en")
 DEFAULT_LANGUAGE = "es"

@@ -8,6 +8,7 @@ import pytest
 from babel.messages.pofile import read_po
 from flask_babel import force_locale, gettext
 
+from community.digests.content import DigestContent, ThreadItem
 from community.mail import queue_email
 from scripts.check_translations import CATALOG_LANGUAGES, problems, source_msgids
 from tests.factories import make_user
@@ -98,15 +99,46 @@ EVENT_EMAIL_CONTEXTS = {
     "events/email/invite_minutes": {"event": _EVENT, "minutes_url": "http://localhost/events/1/minutes"},
 }
 
+_DIGEST_URL = "http://localhost/forum/t/1/unread"
+_DIGEST = DigestContent(
+    recipient=SimpleNamespace(since=datetime(2026, 6, 1, 11, 0, tzinfo=UTC)),
+    replies=[ThreadItem(1, "Licencias", _DIGEST_URL, "Licenciamiento", "Lucía", 2, False, 3,
+                        datetime(2026, 6, 2, tzinfo=UTC))],  # fmt: skip
+    unread_messages=1,
+    links={"forum": "http://localhost/forum/", "events": "http://localhost/events/",
+           "members": "http://localhost/members", "messages": "http://localhost/messages/",
+           "settings": "http://localhost/account/notifications"},  # fmt: skip
+)
+
+_NOTICE_URL = "http://localhost/account/notices/1"
+MODERATION_MEMBER_EMAIL_CONTEXTS = {
+    "moderation/email/member_warned": {"reason": "Mantenha o foco.", "notice_url": _NOTICE_URL},
+    "moderation/email/member_silenced": {"reason": "Publicidade.", "until_text": "10 jun 2026, 0:00",
+                                         "notice_url": _NOTICE_URL},  # fmt: skip
+    "moderation/email/member_unsilenced": {"reason": "Desculpas aceitas."},
+    "moderation/email/member_suspended": {"reason": "Assédio.", "until_text": "10 jun 2026, 0:00"},
+    "moderation/email/member_unsuspended": {"reason": "", "login_url": "http://localhost/login"},
+}
+
 # Every e-mail template with the context its service passes; a new e-mail must be added here.
 EMAIL_CONTEXTS = {
+    "digests/email/digest": {"digest": _DIGEST, "summary": "2 new replies", "thread_url": _DIGEST_URL},
     "accounts/email/confirm": {"confirm_url": "http://localhost/confirm/t"},
     "accounts/email/already_registered": {"login_url": "http://localhost/login", "reset_url": "http://localhost/r"},
     "accounts/email/reset_password": {"reset_url": "http://localhost/password/reset/t", "hours": 2},
     "accounts/email/change_email": {"new_email": "new@example.org", "confirm_url": "http://localhost/c"},
     "accounts/email/email_changed": {"new_email": "new@example.org"},
     "accounts/email/approved": {"login_url": "http://localhost/login"},
+    "notifications/email/activity": {
+        "summary": "2 new replies", "place": "thread", "title": "Licencias", "more": 0,
+        "entries": [SimpleNamespace(author="Lucía", excerpt="¿Qué regalías?", url="http://localhost/forum/posts/2",
+                                    kind="new_reply")],
+        "open_url": "http://localhost/forum/posts/2",
+    },  # fmt: skip
     **EVENT_EMAIL_CONTEXTS,
+    **MODERATION_MEMBER_EMAIL_CONTEXTS,
+    "moderation/email/decision": {"role": "reporter", "title": "Licencias", "reply": "Gracias por avisar.",
+                                  "link": "http://localhost/forum/posts/2"},  # fmt: skip
 }
 
 

@@ -47,6 +47,15 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set by moderators: a silenced member reads but writes nothing others see; a suspended member cannot
+    # log in (and is shown the reason and the end date when trying).
+    silenced_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    suspension_reason: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    # Permanent refusals (SMTP 5xx) of mail to the address since it last worked; at MAIL_MAX_BOUNCES the
+    # address is marked undeliverable and only account mail is sent to it until it is confirmed or changed.
+    email_bounce_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    email_undeliverable_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"
@@ -84,8 +93,17 @@ class User(UserMixin, db.Model):
         return self.deleted_at is not None
 
     @property
+    def is_suspended(self) -> bool:
+        return self.suspended_until is not None and self.suspended_until > utcnow()
+
+    @property
+    def is_silenced(self) -> bool:
+        """Read-only for now: silenced, or suspended (a suspended member has no session, but a CLI may act)."""
+        return self.is_suspended or (self.silenced_until is not None and self.silenced_until > utcnow())
+
+    @property
     def is_active(self) -> bool:
-        return self.is_confirmed and self.is_approved and not self.is_deleted
+        return self.is_confirmed and self.is_approved and not self.is_deleted and not self.is_suspended
 
     @property
     def is_moderator(self) -> bool:

@@ -1,9 +1,14 @@
 import secrets
 import time
+from datetime import datetime
 from functools import cache
 from weakref import WeakKeyDictionary
+from zoneinfo import ZoneInfo
 
+from babel.dates import format_date, format_time, get_datetime_format
 from flask import current_app
+from flask_babel import LazyString, get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import IntegrityError
@@ -12,10 +17,12 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from community.accounts.handles import HANDLE_PATTERN
 from community.accounts.models import Role, User
 from community.accounts.tokens import INVALID, fingerprint, make_token, read_token
-from community.errors import ActionRefused, PermissionDenied
+from community.errors import ActionRefused, PermissionDenied, Silenced
 from community.extensions import db
-from community.i18n import LANGUAGES, default_timezone_for, is_timezone
+from community.i18n import DEFAULT_LANGUAGE, LANGUAGES, default_timezone_for, is_timezone
 from community.mail import external_url, queue_email
+from community.mail.bounces import clear_bounces
+from community.settings import get_setting
 from community.types import utcnow
 
 WRONG_CREDENTIALS = _l("Wrong e-mail address or password.")
@@ -61,7 +68,7 @@ def register_member(email: str, password: str, display_name: str, country: str, 
         country=country,
         locale=locale if locale in LANGUAGES else "es",
         timezone=default_timezone_for(country),
-        is_approved=not current_app.config["REQUIRE_APPROVAL"],
+        is_approved=not get_setting("require_approval"),
     )
     user.set_password(password)
     _add_with_free_handle(user)
@@ -95,9 +102,12 @@ def _queue_confirmation(user: User) -> None:
 
 
 def resend_confirmation(email: str) -> None:
-    """Mail a new confirmation link if the address belongs to an unconfirmed member; say nothing otherwise."""
+    """Mail a new confirmation link if the address belongs to an unconfirmed member; say nothing otherwise.
+
+    A confirmed member whose address was marked undeliverable (it bounced) may confirm it again too.
+    """
     user = get_user_by_email(email)
-    if user is None or user.is_confirmed or user.is_deleted:
+    if user is None or user.is_deleted or (user.is_confirmed and user.email_undeliverable_at is None):
         return
     _queue_confirmation(user)
     db.session.commit()
@@ -111,7 +121,8 @@ def confirm_email(token: str) -> User:
         raise ActionRefused(INVALID)
     if not user.is_confirmed:
         user.email_confirmed_at = utcnow()
-        db.session.commit()
+    clear_bounces(user)  # the address just showed that it receives mail
+    db.session.commit()
     return user
 
 
@@ -128,7 +139,57 @@ def authenticate(email: str, password: str) -> User:
         raise ActionRefused(_l("Please confirm your e-mail address first: follow the link we sent you."))
     if not user.is_approved:
         raise ActionRefused(_l("Your membership is waiting for a moderator's approval. We will write to you."))
+    if user.is_suspended:
+        raise ActionRefused(LazyString(_suspended_text, user.suspended_until, user.timezone, user.suspension_reason))
     return user
+
+
+# Silenced and suspended members (moderators set the dates; community/moderation/members.py)
+
+
+def format_until(instant: datetime, zone_name: str | None = None, language: str | None = None) -> str:
+    """An end date as a reader expects it ("12 jun 2026, 14:00"): medium date, short time, in a zone."""
+    if language is None:
+        locale = get_locale()
+        language = locale.language if locale else DEFAULT_LANGUAGE
+    local = instant.astimezone(ZoneInfo(zone_name or "UTC"))
+    day = format_date(local, "medium", locale=language)
+    clock = format_time(local, "short", locale=language)
+    return get_datetime_format("medium", locale=language).replace("{1}", day).replace("{0}", clock)
+
+
+def _suspended_text(until: datetime, zone_name: str, reason: str) -> str:
+    return _("Your account is suspended until %(date)s. Reason: %(reason)s", date=format_until(until, zone_name),
+             reason=reason)  # fmt: skip
+
+
+def read_only_until(user) -> datetime | None:
+    """Until when the member may read but not write (silenced or suspended), or None if they may write."""
+    # Not `is_authenticated`: that is False for a suspended member, whom a service (CLI) must refuse too.
+    if not getattr(user, "is_silenced", False):
+        return None
+    now = utcnow()
+    return max(end for end in (user.silenced_until, user.suspended_until) if end is not None and end > now)
+
+
+def _read_only_text(until: datetime, zone_name: str) -> str:
+    return _("Your account is read-only until %(date)s.", date=format_until(until, zone_name))
+
+
+def read_only_reason(user):
+    """What a silenced member is told (a lazy string, in the reader's language), or None if they may write."""
+    until = read_only_until(user)
+    return None if until is None else LazyString(_read_only_text, until, user.timezone)
+
+
+def refuse_if_silenced(user) -> None:
+    """Raise Silenced (a 403 saying until when) if the member may not write anything others read.
+
+    Every service that publishes a member's words (posts, messages, events, profiles) calls it first.
+    """
+    reason = read_only_reason(user)
+    if reason is not None:
+        raise Silenced(reason)
 
 
 def touch_last_seen(user: User) -> None:
@@ -234,6 +295,7 @@ def confirm_email_change(token: str) -> User:
     old_email = user.email
     user.email = new_email
     user.email_confirmed_at = utcnow()
+    clear_bounces(user)  # the old address's bounces say nothing about the new one
     queue_email(
         user,
         _l("Your %(site)s e-mail address was changed", site=current_app.config["SITE_NAME"]),

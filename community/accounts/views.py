@@ -13,10 +13,9 @@ from community.accounts.forms import (
     RegisterForm,
     ResetPasswordForm,
 )
-from community.accounts.models import User
-from community.errors import ActionRefused, PermissionDenied
-from community.extensions import db, limiter
-from community.forms import ConfirmForm, require_one_click, show_refusal
+from community.errors import ActionRefused
+from community.extensions import limiter
+from community.forms import ConfirmForm, show_refusal
 from community.urls import safe_next_url
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
@@ -219,30 +218,3 @@ def delete_account():
             flash(_("Your account has been deleted. Thank you for having been part of the network."), "info")
             return redirect(url_for("main.index"))
     return render_template("accounts/delete_account.html", form=form), 422 if form.errors else 200
-
-
-@bp.route("/members/pending")
-@login_required
-def list_pending():
-    if not services.can_approve_members(current_user):
-        raise PermissionDenied
-    page = request.args.get("page", 1, type=int)
-    pagination = services.list_pending_members(page)
-    return render_template("accounts/pending.html", pagination=pagination)
-
-
-@bp.route("/members/<int:user_id>/approve", methods=["POST"])
-@login_required
-def approve_member(user_id):
-    # Permission first, so members cannot tell which ids exist.
-    if not services.can_approve_members(current_user):
-        raise PermissionDenied
-    member = db.get_or_404(User, user_id)
-    require_one_click()
-    try:
-        services.approve_member(current_user, member)
-    except ActionRefused as refusal:
-        flash(str(refusal.reason), "warning")
-    else:
-        flash(_("%(name)s can now take part in the network.", name=member.display_name), "success")
-    return redirect(url_for("accounts.list_pending"))

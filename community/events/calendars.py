@@ -7,7 +7,7 @@ from sqlalchemy.orm import joinedload
 
 from community.accounts.models import User
 from community.events.ics import build_calendar
-from community.events.models import CalendarFeed, Event, EventRSVP, RSVPStatus, new_feed_token
+from community.events.models import CalendarFeed, Event, EventRSVP, RSVPStatus, listed_events, new_feed_token
 from community.extensions import db
 from community.types import utcnow
 
@@ -50,6 +50,7 @@ def list_feed_events(member: User, limit: int = 500) -> list[Event]:
             EventRSVP.user_id == member.id,
             EventRSVP.status == RSVPStatus.GOING,
             Event.ends_at >= utcnow() - timedelta(days=30),
+            *listed_events(),
         )
         .order_by(Event.starts_at)
         .limit(limit)

@@ -3,7 +3,7 @@ import secrets
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Column, Enum, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy import Column, Enum, ForeignKey, Index, String, Table, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.accounts.models import User
@@ -125,6 +125,9 @@ class Event(db.Model):
     minutes_invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # the organizer was asked
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Moderation: as for forum posts, hidden events show a placeholder; held ones wait for review.
+    is_hidden: Mapped[bool] = mapped_column(default=False, server_default=false())
+    awaiting_review: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     def __repr__(self) -> str:
         return f"<Event {self.id} {self.title!r}>"
@@ -151,6 +154,11 @@ class Event(db.Model):
         if user is None or not getattr(user, "is_authenticated", False):
             return False
         return user.id == self.organizer_id or any(member.id == user.id for member in self.co_organizers)
+
+
+def listed_events() -> tuple:
+    """The conditions that leave hidden events, and those awaiting review, out of lists, calendars and feeds."""
+    return (Event.is_hidden.is_(False), Event.awaiting_review.is_(False))
 
 
 class EventRSVP(db.Model):

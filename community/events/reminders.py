@@ -7,8 +7,16 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
 from community.accounts.models import User
-from community.events.models import Event, EventReminder, EventRSVP, EventStatus, ReminderKind, RSVPStatus
-from community.events.services import ics_attachment, queue_event_email
+from community.events.models import (
+    Event,
+    EventReminder,
+    EventRSVP,
+    EventStatus,
+    ReminderKind,
+    RSVPStatus,
+    listed_events,
+)
+from community.events.services import ics_attachment, queue_event_email, wanting_event_email
 from community.extensions import db
 from community.mail import external_url
 from community.types import utcnow
@@ -40,6 +48,7 @@ def send_due_reminders(now: datetime | None = None) -> int:
                 Event.status == EventStatus.SCHEDULED,
                 Event.starts_at > window_start,
                 Event.starts_at <= window_end,
+                *listed_events(),  # no reminders of what moderators hid or still review
                 User.deleted_at.is_(None),
                 ~select(EventReminder.id)
                 .where(EventReminder.rsvp_id == EventRSVP.id)
@@ -52,7 +61,9 @@ def send_due_reminders(now: datetime | None = None) -> int:
         if kind is ReminderKind.DAY:
             # Within the last hour only the hour reminder goes out.
             query = query.where(Event.starts_at > now + REMINDER_LEADS[ReminderKind.HOUR])
-        for rsvp in db.session.scalars(query).unique():
+        due = db.session.scalars(query).unique().all()
+        wanting = wanting_event_email(due)  # members who turned event e-mail off get no reminders
+        for rsvp in due:
             if not rsvp.user.is_active:
                 continue
             event = rsvp.event
@@ -66,6 +77,7 @@ def send_due_reminders(now: datetime | None = None) -> int:
                 subject,
                 "events/email/reminder",
                 event=event,
+                wanting=wanting,
                 kind=kind.value,
                 attachments=ics_attachment(event, with_online_url=True),
             )

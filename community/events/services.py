@@ -12,7 +12,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, delete, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from community import screening
 from community.accounts.models import User
+from community.accounts.services import refuse_if_silenced
 from community.errors import ActionRefused, PermissionDenied
 from community.events.calendars import event_ics
 from community.events.models import (
@@ -24,14 +26,17 @@ from community.events.models import (
     EventRSVP,
     EventStatus,
     RSVPStatus,
+    listed_events,
 )
 from community.events.times import NonexistentLocalTime, to_utc
 from community.extensions import db
 from community.i18n import LANGUAGES, country_name, is_country, is_timezone
 from community.mail import external_url, queue_email
 from community.markdown import render_markdown
-from community.notifications.models import NotificationKind
-from community.notifications.services import notify
+from community.notifications.models import NotificationKind, NotificationTopic
+from community.notifications.services import members_wanting_topic, notify
+from community.screening import Screening, Verdict
+from community.settings import get_setting
 from community.types import utcnow
 
 # How notifications point at an event (registered with the notifications area in views.py).
@@ -128,15 +133,24 @@ def _is_member(user) -> bool:
 
 
 def can_announce(user) -> bool:
-    """Any confirmed member, or only moderators when EVENTS_ANNOUNCE_MODERATORS_ONLY is set."""
-    if not _is_member(user):
+    """Any confirmed member, or only moderators when the admins say so (a site setting); not while silenced."""
+    if not _is_member(user) or user.is_silenced:
         return False
-    return user.is_moderator or not current_app.config.get("EVENTS_ANNOUNCE_MODERATORS_ONLY", False)
+    return user.is_moderator or not get_setting("events_announce_moderators_only")
 
 
 def can_edit_event(user, event: Event) -> bool:
-    """The organizer, a co-organizer or a moderator."""
-    return _is_member(user) and (user.is_moderator or event.is_organized_by(user))
+    """The organizer, a co-organizer or a moderator (only moderators while moderators keep it hidden)."""
+    return _is_member(user) and (user.is_moderator or (event.is_organized_by(user) and not event.is_hidden))
+
+
+def can_see_event(user, event: Event) -> bool:
+    """Moderators see every event; others neither a hidden one nor, unless they organize it, one awaiting review."""
+    if getattr(user, "is_authenticated", False) and user.is_moderator:
+        return True
+    if event.is_hidden:
+        return False
+    return not event.awaiting_review or event.is_organized_by(user)
 
 
 def can_see_attendees(user, event: Event) -> bool:
@@ -153,11 +167,17 @@ def can_see_online_url(user, event: Event, rsvp: EventRSVP | None) -> bool:
 
 
 def can_rsvp(user, event: Event) -> bool:
-    return _is_member(user) and not event.is_cancelled and not event.has_ended()
+    return (
+        _is_member(user) and not event.is_cancelled and not event.has_ended() and not event.is_hidden
+        and not event.awaiting_review
+    )  # fmt: skip
 
 
 def can_post_minutes(user, event: Event) -> bool:
-    return _is_member(user) and event.is_organized_by(user) and event.has_ended() and not event.is_cancelled
+    return (
+        _is_member(user) and not user.is_silenced and event.is_organized_by(user) and event.has_ended()
+        and not event.is_cancelled
+    )  # fmt: skip
 
 
 # --- announcing and editing --------------------------------------------------------------------
@@ -225,11 +245,23 @@ def _apply(event: Event, data: EventData, starts_at, ends_at, deadline) -> Event
     return changes
 
 
+def _screen(author: User, data: EventData) -> Screening:
+    """Moderation's answer about the event's text; ActionRefused about the description when it is not allowed."""
+    answer = screening.screen(author, f"{data.title}\n{data.description}", kind="event", language=data.language)
+    if answer.verdict is Verdict.BLOCK:
+        raise ActionRefused(answer.reason, field="description")
+    return answer
+
+
 def create_event(organizer: User, data: EventData) -> Event:
     """Announce an event; its discussion thread is opened in the forum right after.
 
-    Raises PermissionDenied when the member may not announce, ActionRefused for bad input (nothing stored).
+    Raises PermissionDenied when the member may not announce (Silenced when they are read-only for now),
+    ActionRefused for bad input or text moderation does not allow (nothing stored). An event whose text
+    must wait for review is saved awaiting it: only its organizers and moderators see it, and its
+    discussion thread opens when a moderator publishes it (publish_event).
     """
+    refuse_if_silenced(organizer)
     if not can_announce(organizer):
         raise PermissionDenied
     starts_at, ends_at, deadline = _check(data, is_new=True)
@@ -238,23 +270,48 @@ def create_event(organizer: User, data: EventData) -> Event:
         follow_up_of = db.session.get(Event, data.follow_up_of_id)
         if follow_up_of is None or follow_up_of.starts_at >= starts_at:
             raise ActionRefused(_l("A follow-up must start after the event it follows."), field="starts_at")
-    event = Event(organizer=organizer, follow_up_of=follow_up_of, status=EventStatus.SCHEDULED, sequence=0)
+    verdict = _screen(organizer, data)
+    held = verdict.verdict is Verdict.REVIEW
+    event = Event(
+        organizer=organizer, follow_up_of=follow_up_of, status=EventStatus.SCHEDULED, sequence=0, awaiting_review=held
+    )
     _apply(event, data, starts_at, ends_at, deadline)
     event.created_at = event.updated_at = utcnow()
     db.session.add(event)
+    if held:
+        db.session.flush()
+        screening.hold_for_review("event", event.id, organizer, verdict)
     db.session.commit()
-    open_discussion_thread(event)
+    if not held:
+        open_discussion_thread(event)
     return event
+
+
+def publish_event(event: Event) -> None:
+    """Publish an event that waited for review: it joins the lists, calendars and feeds, and its discussion
+    thread opens if it has none yet. Only flushes: the caller (moderation) commits, with its audit entry.
+    """
+    if not event.awaiting_review:
+        return
+    event.awaiting_review = False
+    db.session.flush()
+    if event.thread_id is None:
+        _start_discussion_thread(event)
 
 
 def update_event(editor: User, event: Event, data: EventData) -> EventChanges:
     """Change an event; raise its SEQUENCE when calendars must update, tell the members who answered.
 
     A moved event's reminders are sent again for the new time; more seats move the waitlist up.
+    Silenced (a 403) when the editor is read-only for now. A new title or description is screened as in
+    create_event: when it must wait for review, the event waits again and nobody is told of the change.
     """
+    refuse_if_silenced(editor)
     if not can_edit_event(editor, event):
         raise PermissionDenied
     starts_at, ends_at, deadline = _check(data, is_new=False)
+    new_text = data.title.strip() != event.title or (data.description or "") != event.description
+    verdict = _screen(editor, data) if new_text else screening.PUBLISH
     event = _lock(event.id)
     changes = _apply(event, data, starts_at, ends_at, deadline)
     if data.status is not event.status:
@@ -273,8 +330,12 @@ def update_event(editor: User, event: Event, data: EventData) -> EventChanges:
         )
     promoted = _promote_waitlist(event)
     event.updated_at = utcnow()
+    if verdict.verdict is Verdict.REVIEW:
+        event.awaiting_review = True
     db.session.flush()
-    if changes.time or changes.place or changes.status:
+    if verdict.verdict is Verdict.REVIEW:
+        screening.hold_for_review("event", event.id, editor, verdict)
+    elif (changes.time or changes.place or changes.status) and not event.awaiting_review:
         _tell_about_change(event, changes, editor)
     for rsvp in promoted:
         _queue_promotion(rsvp)
@@ -297,8 +358,15 @@ def cancel_event(editor: User, event: Event) -> None:
     db.session.commit()
 
 
+def set_event_hidden(event: Event, hidden: bool) -> None:
+    """Hide the event from members (moderation), or show it again; nothing else changes. Only flushes."""
+    event.is_hidden = hidden
+    db.session.flush()
+
+
 def add_co_organizer(editor: User, event: Event, member_id: int) -> User:
     """Make a member who answered the event a co-organizer (they may then edit it)."""
+    refuse_if_silenced(editor)
     if not can_edit_event(editor, event):
         raise PermissionDenied
     rsvp = db.session.scalar(select(EventRSVP).where(EventRSVP.event_id == event.id, EventRSVP.user_id == member_id))
@@ -457,7 +525,9 @@ def get_event(event_id: int) -> Event | None:
 
 def list_follow_ups(event: Event, limit: int = 5) -> list[Event]:
     """The meetings announced as follow-ups of `event`, soonest first."""
-    query = select(Event).where(Event.follow_up_of_id == event.id).order_by(Event.starts_at).limit(limit)
+    query = (
+        select(Event).where(Event.follow_up_of_id == event.id, *listed_events()).order_by(Event.starts_at).limit(limit)
+    )
     return list(db.session.scalars(query))
 
 
@@ -470,7 +540,7 @@ def count_answers(event: Event) -> dict[RSVPStatus, int]:
 
 
 def _listing(filters: EventFilters):
-    return filters.apply(select(Event).options(joinedload(Event.organizer)))
+    return filters.apply(select(Event).where(*listed_events()).options(joinedload(Event.organizer)))
 
 
 def list_events(*, past: bool = False, filters: EventFilters | None = None, page: int = 1, per_page: int = PER_PAGE):
@@ -514,7 +584,7 @@ def answers_of(member, events: list[Event]) -> dict[int, RSVPStatus]:
 def list_upcoming_for_feed(limit: int = FEED_LIMIT) -> list[Event]:
     query = (
         select(Event)
-        .where(Event.ends_at >= utcnow(), Event.status != EventStatus.CANCELLED)
+        .where(Event.ends_at >= utcnow(), Event.status != EventStatus.CANCELLED, *listed_events())
         .options(joinedload(Event.organizer))
         .order_by(Event.starts_at, Event.id)
         .limit(limit)
@@ -532,6 +602,7 @@ def list_my_next_events(member: User, limit: int = DASHBOARD_LIMIT) -> list[tupl
             EventRSVP.status.in_([RSVPStatus.GOING, RSVPStatus.WAITLISTED, RSVPStatus.INTERESTED]),
             Event.ends_at >= utcnow(),
             Event.status != EventStatus.CANCELLED,
+            *listed_events(),
         )
         .order_by(Event.starts_at, Event.id)
         .limit(limit)
@@ -544,7 +615,9 @@ def list_events_in_country(country: str | None, limit: int = DASHBOARD_LIMIT) ->
         return []
     query = (
         select(Event)
-        .where(Event.country == country, Event.ends_at >= utcnow(), Event.status != EventStatus.CANCELLED)
+        .where(
+            Event.country == country, Event.ends_at >= utcnow(), Event.status != EventStatus.CANCELLED, *listed_events()
+        )
         .order_by(Event.starts_at, Event.id)
         .limit(limit)
     )
@@ -595,12 +668,28 @@ def export_attendees_csv(event: Event) -> bytes:
 # --- mail: changes, promotions, messages, reminders, minutes -----------------------------------
 
 
-def queue_event_email(recipient: User, subject, template: str, event: Event, **context) -> None:
-    """Queue an e-mail about `event`, with the links it needs, in the recipient's language and zone."""
+def wanting_event_email(rsvps) -> set[int]:
+    """The ids of the members of `rsvps` (answers or members) who want e-mail about events, in one query."""
+    user_ids = {getattr(item, "user_id", None) or item.id for item in rsvps}
+    return members_wanting_topic(user_ids, NotificationTopic.EVENTS)
+
+
+def queue_event_email(recipient: User, subject, template: str, event: Event, *, wanting=None, **context) -> None:
+    """Queue an e-mail about `event`, with the links it needs, in the recipient's language and zone.
+
+    Not for a member who turned e-mail about events off (the settings page, or the e-mail's unsubscribe
+    link, which every event e-mail carries). `wanting` (from wanting_event_email) spares a query per
+    recipient when many are written to.
+    """
+    if wanting is None:
+        wanting = wanting_event_email([recipient])
+    if recipient.id not in wanting:
+        return
     queue_email(
         recipient,
         subject,
         template,
+        unsubscribe=NotificationTopic.EVENTS.value,
         event=event,
         event_url=external_url("events.show_event", event_id=event.id),
         **context,
@@ -632,6 +721,7 @@ def _tell_about_change(event: Event, changes: EventChanges, editor: User) -> Non
     told = _answered(event, [RSVPStatus.GOING, RSVPStatus.WAITLISTED, RSVPStatus.INTERESTED])
     kind = NotificationKind.EVENT_CANCELLED if event.is_cancelled else NotificationKind.EVENT_CHANGED
     _notify(event, kind, told, editor)
+    wanting = wanting_event_email(told)
     for rsvp in told:
         if rsvp.user_id == editor.id:
             continue
@@ -641,6 +731,7 @@ def _tell_about_change(event: Event, changes: EventChanges, editor: User) -> Non
             subject,
             "events/email/changed",
             event=event,
+            wanting=wanting,
             changes=changes,
             attachments=ics_attachment(event, with_online_url=going) if going else None,
         )
@@ -659,18 +750,21 @@ def _queue_promotion(rsvp: EventRSVP) -> None:
 
 def send_message_to_attendees(organizer: User, event: Event, body: str) -> int:
     """E-mail a short message from an organizer to every member who is going; return how many."""
+    refuse_if_silenced(organizer)
     if not can_edit_event(organizer, event):
         raise PermissionDenied
     body = (body or "").strip()
     if not body:
         raise ActionRefused(_l("Please write a message."), field="body")
     attendees = _answered(event, [RSVPStatus.GOING])
+    wanting = wanting_event_email(attendees)
     for rsvp in attendees:
         queue_event_email(
             rsvp.user,
             _l("A message about %(title)s", title=event.title),
             "events/email/message",
             event=event,
+            wanting=wanting,
             sender=organizer,
             body=body,
         )
@@ -681,6 +775,7 @@ def send_message_to_attendees(organizer: User, event: Event, body: str) -> int:
 
 def post_minutes(organizer: User, event: Event, body: str) -> Event:
     """Publish the minutes and action items of an event that ended; tell the members who went."""
+    refuse_if_silenced(organizer)
     if not can_post_minutes(organizer, event):
         raise PermissionDenied
     body = (body or "").strip()
@@ -692,10 +787,11 @@ def post_minutes(organizer: User, event: Event, body: str) -> Event:
     event.minutes_posted_at = utcnow()
     if first_time:
         went = _answered(event, [RSVPStatus.GOING])
+        wanting = wanting_event_email(went)
         for rsvp in went:
             if rsvp.user_id != organizer.id:
                 subject = _l("Minutes of %(title)s", title=event.title)
-                queue_event_email(rsvp.user, subject, "events/email/minutes", event=event)
+                queue_event_email(rsvp.user, subject, "events/email/minutes", event=event, wanting=wanting)
         _notify(event, NotificationKind.EVENT_MINUTES, went, organizer)
     db.session.commit()
     post_minutes_in_thread(event, organizer, body)
@@ -711,24 +807,33 @@ def open_discussion_thread(event: Event) -> None:
     The event stands without it: when the forum has no such category or refuses the thread, the event
     simply has no thread (the refusal is logged).
     """
+    if _start_discussion_thread(event):
+        db.session.commit()
+
+
+def _start_discussion_thread(event: Event) -> bool:
+    """Open the event's discussion thread (the site writes it: not screened); only flushes. False if none."""
     from community.forum import services as forum
 
     category = forum.get_category(FORUM_CATEGORY)
     if category is None:
-        return
+        return False
     with force_locale(event.language):
         body = gettext(
             "The discussion of this event: its agenda before it, its minutes and action items after it.\n\n%(url)s",
             url=external_url("events.show_event", event_id=event.id),
         )
     try:
-        thread = forum.start_thread(event.organizer, category, event.title, body, event.language)
+        # Refusals come before anything is written, so there is nothing to roll back.
+        thread = forum.start_thread(
+            event.organizer, category, event.title, body, event.language, screen=False, commit=False
+        )
     except (ActionRefused, PermissionDenied) as refusal:
-        db.session.rollback()
         current_app.logger.warning("No discussion thread for event %s: %s", event.id, refusal)
-        return
+        return False
     event.thread_id = thread.id
-    db.session.commit()
+    db.session.flush()
+    return True
 
 
 def post_minutes_in_thread(event: Event, organizer: User, body: str) -> None:

@@ -6,6 +6,7 @@ from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from community.accounts.services import refuse_if_silenced
 from community.errors import ActionRefused, PermissionDenied
 from community.events import calendars, services
 from community.events.feeds import build_atom_feed
@@ -179,10 +180,18 @@ def atom_feed():
 
 
 def _get_event_or_404(event_id: int):
+    """The event, if the member may see it: a hidden event, or one awaiting review but for its organizers, is a 404."""
     event = services.get_event(event_id)
-    if event is None:
+    if event is None or not services.can_see_event(current_user, event):
         abort(404)
     return event
+
+
+def _flash_saved(event, published) -> None:
+    if event.awaiting_review:
+        flash(_("Your event will appear once a moderator has reviewed it."), "info")
+    else:
+        flash(published, "success")
 
 
 def _render_event(event, status: int = 200, rsvp_form=None, reminders_form=None):
@@ -231,6 +240,7 @@ def show_event(event_id):
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new_event():
+    refuse_if_silenced(current_user)
     if not services.can_announce(current_user):
         raise PermissionDenied
     form = EventForm()
@@ -238,7 +248,7 @@ def new_event():
     follow_up_of = request.args.get("follow_up_of", type=int)
     if follow_up_of is not None:
         previous = services.get_event(follow_up_of)
-        if previous is None:
+        if previous is None or not services.can_see_event(current_user, previous):
             abort(404)
     if request.method == "GET":
         if previous is not None:
@@ -253,7 +263,7 @@ def new_event():
         except ActionRefused as refusal:
             show_refusal(form, refusal)
         else:
-            flash(_("Your event has been announced."), "success")
+            _flash_saved(event, _("Your event has been announced."))
             return redirect(url_for("events.show_event", event_id=event.id))
     status = 422 if request.method == "POST" else 200
     return render_template("events/edit.html", form=form, event=None, previous=previous), status
@@ -263,6 +273,7 @@ def new_event():
 @login_required
 def edit_event(event_id):
     event = _get_event_or_404(event_id)
+    refuse_if_silenced(current_user)
     if not services.can_edit_event(current_user, event):
         raise PermissionDenied
     form = EditEventForm()
@@ -295,7 +306,7 @@ def edit_event(event_id):
             db.session.rollback()
             show_refusal(form, refusal)
         else:
-            flash(_("The event has been updated."), "success")
+            _flash_saved(event, _("The event has been updated."))
             return redirect(url_for("events.show_event", event_id=event.id))
     status = 422 if request.method == "POST" else 200
     return render_template("events/edit.html", form=form, event=event, previous=None), status
@@ -403,6 +414,7 @@ def export_attendees(event_id):
 @login_required
 def add_co_organizer(event_id):
     event = _get_organized_event(event_id)
+    refuse_if_silenced(current_user)
     member_id = request.form.get("member_id", type=int)
     if member_id is None:
         abort(400)
@@ -428,6 +440,7 @@ def remove_co_organizer(event_id, member_id):
 @login_required
 def message_attendees(event_id):
     event = _get_organized_event(event_id)
+    refuse_if_silenced(current_user)
     form = MessageForm()
     if form.validate_on_submit():
         try:
@@ -445,6 +458,7 @@ def message_attendees(event_id):
 @login_required
 def post_minutes(event_id):
     event = _get_event_or_404(event_id)
+    refuse_if_silenced(current_user)
     if not services.can_post_minutes(current_user, event):
         raise PermissionDenied
     form = MinutesForm()

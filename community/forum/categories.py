@@ -6,6 +6,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from community.accounts.models import User
+from community.audit.models import AuditAction
+from community.audit.services import record_action
 from community.errors import ActionRefused, PermissionDenied
 from community.extensions import db
 from community.forum.defaults import DEFAULT_CATEGORIES
@@ -30,6 +32,10 @@ def get_category(slug: str) -> Category | None:
 CATEGORY_FIELDS = [f"{field}_{code}" for field in ("name", "description") for code in LANGUAGES]
 
 
+def _snapshot(category: Category) -> dict:
+    return {name: getattr(category, name) for name in ("slug", *CATEGORY_FIELDS, "is_announcements")}
+
+
 def _apply_category(category: Category, slug: str, values: dict, is_announcements: bool) -> None:
     slug = (slug or "").strip().lower()
     if not SLUG_PATTERN.match(slug) or len(slug) > 60:
@@ -47,26 +53,36 @@ def _apply_category(category: Category, slug: str, values: dict, is_announcement
 
 
 def create_category(admin: User, slug: str, values: dict, is_announcements: bool = False) -> Category:
-    """Add a category at the end of the list; `values` holds name_<lang> and description_<lang>."""
+    """Add a category at the end of the list; `values` holds name_<lang> and description_<lang>. Audited."""
     if not can_manage_categories(admin):
         raise PermissionDenied
     category = Category()
     _apply_category(category, slug, values, is_announcements)
     category.position = (db.session.scalar(select(func.max(Category.position))) or 0) + 1
     db.session.add(category)
+    db.session.flush()
+    record_action(admin, AuditAction.CREATE_CATEGORY, target_kind="category", target_id=category.id,
+                  details={"slug": category.slug})
     db.session.commit()
     return category
 
 
 def update_category(admin: User, category: Category, slug: str, values: dict, is_announcements: bool) -> None:
+    """Save the category's address, names, descriptions and flag; audit EDIT_CATEGORY with what changed."""
     if not can_manage_categories(admin):
         raise PermissionDenied
+    before = _snapshot(category)
     _apply_category(category, slug, values, is_announcements)
+    after = _snapshot(category)
+    changed = [name for name in before if before[name] != after[name]]
+    if changed:
+        details = {"before": {name: before[name] for name in changed}, "after": {name: after[name] for name in changed}}
+        record_action(admin, AuditAction.EDIT_CATEGORY, target_kind="category", target_id=category.id, details=details)
     db.session.commit()
 
 
 def move_category(admin: User, category: Category, offset: int) -> None:
-    """Move the category one place up (offset -1) or down (+1) in the list."""
+    """Move the category one place up (offset -1) or down (+1) in the list; audited as an edit of its position."""
     if not can_manage_categories(admin):
         raise PermissionDenied
     ordered = list_categories()
@@ -75,8 +91,11 @@ def move_category(admin: User, category: Category, offset: int) -> None:
     if not 0 <= other < len(ordered):
         return
     ordered[index], ordered[other] = ordered[other], ordered[index]
+    before = category.position
     for position, item in enumerate(ordered, start=1):
         item.position = position
+    record_action(admin, AuditAction.EDIT_CATEGORY, target_kind="category", target_id=category.id,
+                  details={"before": {"position": before}, "after": {"position": category.position}})
     db.session.commit()
 
 

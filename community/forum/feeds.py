@@ -40,6 +40,7 @@ def build_atom_feed(
         entry.published(thread.created_at)
         entry.updated(thread.first_post.edited_at or thread.created_at if thread.first_post else thread.created_at)
         entry.category(term=thread.category.slug)
-        if thread.first_post is not None and not thread.first_post.is_deleted:
-            entry.content(thread.first_post.body_html, type="html")
+        opening = thread.first_post
+        if opening is not None and not (opening.is_deleted or opening.is_hidden or opening.awaiting_review):
+            entry.content(opening.body_html, type="html")
     return feed.atom_str(pretty=False)

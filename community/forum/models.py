@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint, and_
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint, and_, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.accounts.models import User
@@ -80,6 +80,10 @@ class Thread(db.Model):
     tags: Mapped[list[Tag]] = relationship(secondary=thread_tags, order_by=Tag.name)
     is_pinned: Mapped[bool] = mapped_column(default=False)
     is_locked: Mapped[bool] = mapped_column(default=False)
+    # Moderation: a hidden thread shows a placeholder to members and stays readable by moderators; a
+    # thread whose opening post awaits review is seen only by its author and moderators.
+    is_hidden: Mapped[bool] = mapped_column(default=False, server_default=false())
+    awaiting_review: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     # Kept on the row so lists never count or look up posts: the highest post number (posts are never
     # removed, only soft-deleted), and who wrote the last one and when.
@@ -117,6 +121,11 @@ class Post(db.Model):
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     helpful_count: Mapped[int] = mapped_column(default=0)
+    # Moderation: hidden posts show a placeholder to members; posts awaiting review (a new member's first
+    # posts, a watched word, many links) are seen only by their author (marked) and moderators.
+    is_hidden: Mapped[bool] = mapped_column(default=False, server_default=false())
+    awaiting_review: Mapped[bool] = mapped_column(default=False, server_default=false())
+    moderator_edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # shown as "edited by a moderator"
 
     def __repr__(self) -> str:
         return f"<Post {self.thread_id}#{self.number}>"

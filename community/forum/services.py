@@ -7,14 +7,16 @@ ActionRefused (shown to the member, with the form field they are about) or Permi
 import re
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, delete, func, select, union, update
+from sqlalchemy import and_, case, delete, func, or_, select, union, update
 from sqlalchemy import literal as sa_literal
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
+from community import screening
 from community.accounts.models import User
+from community.accounts.services import refuse_if_silenced
 from community.errors import ActionRefused, PermissionDenied
 from community.extensions import db
 
@@ -45,8 +47,9 @@ from community.forum.paging import Page
 from community.i18n import LANGUAGES
 from community.markdown import mentioned_handles, render_markdown
 from community.notifications import services as notifications
-from community.notifications.models import NotificationKind
+from community.notifications.models import Notification, NotificationKind
 from community.profiles.mentions import Mentions
+from community.screening import Screening, Verdict
 from community.types import utcnow
 
 TITLE_MIN = 3
@@ -64,38 +67,83 @@ TAG_PATTERN = re.compile(r"^[^\W_][\w-]*$")
 
 LOCKED = _l("This thread is locked: no new replies.")
 ANNOUNCEMENTS_ONLY = _l("Only moderators can start threads in this category.")
+CLOSED_FOR_REVIEW = _l("Replies are closed while moderators review this thread.")
 
 
 # Permissions
 
 
+def _is_moderator(user: User) -> bool:
+    return user.is_authenticated and user.is_moderator
+
+
+def can_see_thread(user: User, thread: Thread) -> bool:
+    """Moderators see every thread; others neither a hidden one nor, unless they wrote it, one awaiting review."""
+    if _is_moderator(user):
+        return True
+    if thread.is_hidden:
+        return False
+    return not thread.awaiting_review or (user.is_authenticated and thread.author_id == user.id)
+
+
+def can_see_post(user: User, post: Post) -> bool:
+    """Whether the post has its place on the thread page for `user` (a hidden one shows as a placeholder).
+
+    A post awaiting review is shown only to its author and to moderators.
+    """
+    return not post.awaiting_review or _is_moderator(user) or (user.is_authenticated and post.author_id == user.id)
+
+
+def can_read_hidden(user: User) -> bool:
+    """Moderators read hidden posts (marked as such); everyone else sees a placeholder."""
+    return _is_moderator(user)
+
+
+def can_read_post(user: User, post: Post) -> bool:
+    """Whether `user` may read the post's text (to quote it, or in its history): not behind a placeholder."""
+    return can_see_post(user, post) and (not post.is_hidden or can_read_hidden(user))
+
+
+def is_held_or_hidden(thread: Thread) -> bool:
+    return thread.is_hidden or thread.awaiting_review
+
+
 def can_start_thread(user: User, category: Category) -> bool:
-    return user.is_authenticated and (user.is_moderator or not category.is_announcements)
+    return user.is_authenticated and not user.is_silenced and (user.is_moderator or not category.is_announcements)
 
 
 def can_reply(user: User, thread: Thread) -> bool:
-    return user.is_authenticated and (user.is_moderator or not thread.is_locked)
+    return (
+        user.is_authenticated
+        and not user.is_silenced
+        and not is_held_or_hidden(thread)
+        and (user.is_moderator or not thread.is_locked)
+    )
 
 
 def can_edit_post(user: User, post: Post) -> bool:
     return (
         user.is_authenticated
+        and not user.is_silenced
         and post.author_id == user.id
         and not post.is_deleted
+        and not post.is_hidden  # what moderators hid stays as it was, so a restore brings it back exactly
         and (user.is_moderator or not post.thread.is_locked)
     )
 
 
 def can_delete_post(user: User, post: Post) -> bool:
-    return user.is_authenticated and post.author_id == user.id and not post.is_deleted
+    return user.is_authenticated and post.author_id == user.id and not post.is_deleted and not post.is_hidden
 
 
 def can_mark_helpful(user: User, post: Post) -> bool:
-    return user.is_authenticated and post.author_id != user.id and not post.is_deleted
-
-
-def can_moderate_threads(user: User) -> bool:
-    return user.is_authenticated and user.is_moderator
+    return (
+        user.is_authenticated
+        and post.author_id != user.id
+        and not post.is_deleted
+        and not post.is_hidden
+        and not post.awaiting_review
+    )
 
 
 # Input
@@ -159,13 +207,36 @@ def _tags_named(names: list[str]) -> list[Tag]:
     return [existing[name] for name in names]
 
 
+def _screen(author: User, text: str, *, kind: str, language: str | None) -> Screening:
+    """Moderation's answer about new text; ActionRefused about the body field when it is not allowed."""
+    answer = screening.screen(author, text, kind=kind, language=language)
+    if answer.verdict is Verdict.BLOCK:
+        raise ActionRefused(answer.reason, field="body")
+    return answer
+
+
 # Threads and posts
 
 
 def start_thread(
-    author: User, category: Category, title: str, body: str, language: str | None = None, tags: str | list = ""
+    author: User,
+    category: Category,
+    title: str,
+    body: str,
+    language: str | None = None,
+    tags: str | list = "",
+    *,
+    screen: bool = True,
+    commit: bool = True,
 ) -> Thread:
-    """Open a thread with its first post; its author watches it, the category's watchers are notified."""
+    """Open a thread with its first post; its author watches it, the category's watchers are notified.
+
+    The text is screened by moderation first: ActionRefused when it is not allowed (nothing saved); when it
+    must wait for review, thread and post are saved awaiting review and nobody is notified until a moderator
+    publishes them (publish_post). `screen=False` is for text the site writes itself (an event's discussion
+    thread, demo data); `commit=False` only flushes. Raises Silenced (a 403) when the author is read-only.
+    """
+    refuse_if_silenced(author)
     title = clean_title(title)
     body = clean_body(body)
     tag_names = normalize_tags(tags)
@@ -176,6 +247,8 @@ def start_thread(
     body_html = render_body(body, mentions)
     if not can_start_thread(author, category):
         raise PermissionDenied
+    verdict = _screen(author, f"{title}\n{body}", kind="thread", language=language) if screen else screening.PUBLISH
+    held = verdict.verdict is Verdict.REVIEW
     now = utcnow()
     thread = Thread(
         category=category,
@@ -187,8 +260,11 @@ def start_thread(
         last_post_at=now,
         last_poster=author,
         post_count=1,
+        awaiting_review=held,
     )
-    post = Post(thread=thread, number=1, author=author, body=body, body_html=body_html, created_at=now)
+    post = Post(
+        thread=thread, number=1, author=author, body=body, body_html=body_html, created_at=now, awaiting_review=held
+    )
     db.session.add_all([thread, post])
     db.session.flush()
     thread.last_post_id = post.id
@@ -199,59 +275,116 @@ def start_thread(
     )
     db.session.add(ThreadWatch(user_id=author.id, thread_id=thread.id))
     _mark_read(author, thread, 1)
-    watchers = db.session.scalars(
-        select(CategoryWatch.user_id)
-        .join(User, User.id == CategoryWatch.user_id)
-        .where(CategoryWatch.category_id == category.id, User.deleted_at.is_(None))
-    )
-    mentioned = mentions.user_ids()
-    _notify_mentioned(mentioned, post, thread, author)
-    notifications.notify(
-        set(watchers) - mentioned, NotificationKind.NEW_THREAD, target_type=NOTIFICATION_TARGET, target_id=post.id,
-        text=thread.title, actor=author,
-    )  # fmt: skip
-    db.session.commit()
+    if held:
+        screening.hold_for_review("thread", thread.id, author, verdict)
+    else:
+        _announce(post, thread, author, mentions.user_ids())
+    if commit:
+        db.session.commit()
     return thread
 
 
-def reply_to_thread(author: User, thread: Thread, body: str) -> Post:
+def reply_to_thread(author: User, thread: Thread, body: str, *, screen: bool = True) -> Post:
     """Add a reply at the end of the thread and notify the thread's and the category's watchers.
 
-    Raises ActionRefused when the thread is locked (moderators may still reply).
+    Raises ActionRefused when the thread is locked (moderators may still reply), Silenced when the
+    author is read-only for now. Screened like start_thread (`screen=False` for demo data): a reply that
+    must wait for review is saved awaiting it, is not yet the thread's latest activity, and nobody is
+    notified until it is published.
     """
+    refuse_if_silenced(author)
     body = clean_body(body)
     if not author.is_authenticated:
         raise PermissionDenied
     if not can_reply(author, thread):
-        raise ActionRefused(LOCKED)
+        raise ActionRefused(CLOSED_FOR_REVIEW if is_held_or_hidden(thread) else LOCKED)
+    verdict = _screen(author, body, kind="post", language=thread.language) if screen else screening.PUBLISH
+    held = verdict.verdict is Verdict.REVIEW
     mentions = Mentions()
     body_html = render_body(body, mentions)
     now = utcnow()
+    activity = {} if held else {"last_post_at": now, "last_poster_id": author.id}
     # Numbered by the database in one statement, so two replies at once never get the same number.
     number = db.session.execute(
         update(Thread)
         .where(Thread.id == thread.id)
-        .values(post_count=Thread.post_count + 1, last_post_at=now, last_poster_id=author.id)
+        .values(post_count=Thread.post_count + 1, **activity)
         .returning(Thread.post_count)
     ).scalar_one()
-    post = Post(thread_id=thread.id, number=number, author_id=author.id, body=body, body_html=body_html, created_at=now)
+    post = Post(
+        thread_id=thread.id, number=number, author_id=author.id, body=body, body_html=body_html, created_at=now,
+        awaiting_review=held,
+    )  # fmt: skip
     db.session.add(post)
     db.session.flush()
-    db.session.execute(update(Thread).where(Thread.id == thread.id).values(last_post_id=post.id))
+    if not held:
+        db.session.execute(update(Thread).where(Thread.id == thread.id).values(last_post_id=post.id))
     db.session.execute(
         update(Category).where(Category.id == thread.category_id).values(post_count=Category.post_count + 1)
     )
     _mark_read(author, thread, number)
-    # A member both mentioned and watching hears about the post once, as a mention.
-    mentioned = mentions.user_ids()
-    _notify_mentioned(mentioned, post, thread, author)
-    notifications.notify(
-        set(_watchers_of(thread)) - mentioned, NotificationKind.NEW_REPLY, target_type=NOTIFICATION_TARGET,
-        target_id=post.id, text=thread.title, actor=author,
-    )  # fmt: skip
+    if held:
+        screening.hold_for_review("post", post.id, author, verdict)
+    else:
+        _announce(post, thread, author, mentions.user_ids())
     db.session.commit()
     db.session.refresh(thread)
     return post
+
+
+def _announce(post: Post, thread: Thread, author: User, mentioned: set[int], *, once: bool = False) -> None:
+    """Tell the members the post mentions, then the watchers: the category's for a new thread, the thread's and
+    the category's for a reply. With `once`, members already notified about this post are left out. Only flushes.
+    """
+    if post.number == 1:
+        watchers, kind = set(_category_watchers(thread.category_id)), NotificationKind.NEW_THREAD
+    else:
+        watchers, kind = set(_watchers_of(thread)), NotificationKind.NEW_REPLY
+    told: set[int] = set()
+    if once and (mentioned or watchers):
+        told = set(
+            db.session.scalars(
+                select(Notification.user_id).where(
+                    Notification.user_id.in_(mentioned | watchers),
+                    Notification.target_type == NOTIFICATION_TARGET,
+                    Notification.target_id == post.id,
+                )
+            )
+        )
+    _notify_mentioned(mentioned - told, post, thread, author)
+    # A member both mentioned and watching hears about the post once, as a mention.
+    notifications.notify(
+        watchers - mentioned - told, kind, target_type=NOTIFICATION_TARGET, target_id=post.id, text=thread.title,
+        actor=author,
+    )  # fmt: skip
+
+
+def publish_post(post: Post) -> None:
+    """Publish a post that waited for review (and its thread, for an opening post); send what was held back.
+
+    The members it mentions and the watchers are told as they would have been when it was written, and only
+    once: members already notified about this post are left out, and a post not awaiting review is left
+    alone. A reply becomes the thread's latest activity if nothing newer was posted meanwhile. Only flushes:
+    the caller (moderation) commits, with its audit entry.
+    """
+    thread = post.thread
+    if not (post.awaiting_review or (post.number == 1 and thread.awaiting_review)):
+        return
+    post.awaiting_review = False
+    if post.number == 1:
+        thread.awaiting_review = False
+    elif post.created_at >= thread.last_post_at:
+        thread.last_post_at, thread.last_poster_id, thread.last_post_id = post.created_at, post.author_id, post.id
+    db.session.flush()
+    if post.is_deleted:
+        return
+    mentioned: set[int] = set()
+    handles = mentioned_handles(post.body)
+    if handles:
+        mentions = Mentions()
+        mentions(handles)
+        mentioned = mentions.user_ids()
+    _announce(post, thread, post.author, mentioned, once=True)
 
 
 def _notify_mentioned(user_ids: set[int], post: Post, thread: Thread, author: User) -> None:
@@ -259,6 +392,16 @@ def _notify_mentioned(user_ids: set[int], post: Post, thread: Thread, author: Us
         user_ids, NotificationKind.MENTION, target_type=NOTIFICATION_TARGET, target_id=post.id, text=thread.title,
         actor=author,
     )  # fmt: skip
+
+
+def _category_watchers(category_id: int) -> list[int]:
+    return list(
+        db.session.scalars(
+            select(CategoryWatch.user_id)
+            .join(User, User.id == CategoryWatch.user_id)
+            .where(CategoryWatch.category_id == category_id, User.deleted_at.is_(None))
+        )
+    )
 
 
 def _watchers_of(thread: Thread) -> list[int]:
@@ -273,12 +416,22 @@ def _watchers_of(thread: Thread) -> list[int]:
 
 
 def edit_post(editor: User, post: Post, body: str) -> Post:
-    """Replace the post's text, keeping the previous version in its history."""
+    """Replace the post's text, keeping the previous version in its history (Silenced if read-only).
+
+    The new text is screened like a new post (an opening post with its thread's title): ActionRefused when it
+    is not allowed; when it must wait for review, the post (and the thread, for an opening post) waits again,
+    and the members it newly mentions are told when it is published.
+    """
+    refuse_if_silenced(editor)
     body = clean_body(body)
     if not can_edit_post(editor, post):
         raise PermissionDenied
     if body == post.body:
         return post
+    thread = post.thread
+    opening = post.number == 1
+    text = f"{thread.title}\n{body}" if opening else body
+    verdict = _screen(editor, text, kind="thread" if opening else "post", language=thread.language)
     mentions = Mentions()
     body_html = render_body(body, mentions)
     now = utcnow()
@@ -286,8 +439,15 @@ def edit_post(editor: User, post: Post, body: str) -> Post:
         PostRevision(post_id=post.id, body=post.body, body_html=post.body_html,
                      written_at=post.edited_at or post.created_at, replaced_at=now)
     )  # fmt: skip
-    # Only the members the edit adds are told; those named before already were.
-    _notify_mentioned(mentions.user_ids(leaving_out=mentioned_handles(post.body)), post, post.thread, editor)
+    if verdict.verdict is Verdict.REVIEW:
+        post.awaiting_review = True
+        if opening:
+            thread.awaiting_review = True
+        db.session.flush()
+        screening.hold_for_review("thread" if opening else "post", thread.id if opening else post.id, editor, verdict)
+    elif not post.awaiting_review:
+        # Only the members the edit adds are told; those named before already were.
+        _notify_mentioned(mentions.user_ids(leaving_out=mentioned_handles(post.body)), post, thread, editor)
     post.body = body
     post.body_html = body_html
     post.edited_at = now
@@ -324,18 +484,73 @@ def toggle_helpful(user: User, post: Post) -> bool:
     return change > 0
 
 
-def set_pinned(moderator: User, thread: Thread, pinned: bool) -> None:
-    if not can_moderate_threads(moderator):
-        raise PermissionDenied
+# Moderation's primitives: community.moderation.actions checks who may act, writes the audit entry and
+# commits; these only change the rows and flush.
+
+
+def set_post_hidden(post: Post, hidden: bool) -> None:
+    """Hide the post behind a placeholder, or show it again; its text is left exactly as it was."""
+    post.is_hidden = hidden
+    db.session.flush()
+
+
+def set_thread_hidden(thread: Thread, hidden: bool) -> None:
+    """Hide the whole thread from members, or show it again; nothing in it is changed."""
+    thread.is_hidden = hidden
+    db.session.flush()
+
+
+def set_thread_pinned(thread: Thread, pinned: bool) -> None:
     thread.is_pinned = pinned
-    db.session.commit()
+    db.session.flush()
 
 
-def set_locked(moderator: User, thread: Thread, locked: bool) -> None:
-    if not can_moderate_threads(moderator):
-        raise PermissionDenied
+def set_thread_locked(thread: Thread, locked: bool) -> None:
     thread.is_locked = locked
-    db.session.commit()
+    db.session.flush()
+
+
+def move_thread(thread: Thread, category: Category) -> None:
+    """Move the thread with all its posts to `category`, keeping both categories' counts right."""
+    if thread.category_id == category.id:
+        return
+    db.session.execute(
+        update(Category)
+        .where(Category.id == thread.category_id)
+        .values(thread_count=Category.thread_count - 1, post_count=Category.post_count - thread.post_count)
+    )
+    db.session.execute(
+        update(Category)
+        .where(Category.id == category.id)
+        .values(thread_count=Category.thread_count + 1, post_count=Category.post_count + thread.post_count)
+    )
+    thread.category = category
+    db.session.flush()
+
+
+def edit_post_as_moderator(moderator: User, post: Post, body: str) -> bool:
+    """Replace the post's text as a moderator: the earlier version stays in its history, and the post
+    shows that a moderator edited it. Return False when the text is unchanged (nothing is written).
+
+    Raises ActionRefused about the body field for an empty or too long text.
+    """
+    body = clean_body(body)
+    if body == post.body:
+        return False
+    mentions = Mentions()
+    body_html = render_body(body, mentions)
+    now = utcnow()
+    db.session.add(
+        PostRevision(post_id=post.id, body=post.body, body_html=post.body_html,
+                     written_at=post.edited_at or post.created_at, replaced_at=now)
+    )  # fmt: skip
+    _notify_mentioned(mentions.user_ids(leaving_out=mentioned_handles(post.body)), post, post.thread, moderator)
+    post.body = body
+    post.body_html = body_html
+    post.edited_at = now
+    post.moderator_edited_at = now
+    db.session.flush()
+    return True
 
 
 # Watching
@@ -459,6 +674,19 @@ def reading_languages(user: User, language: str | None = None) -> tuple[str, ...
     return LANGUAGES
 
 
+def _visible_threads(viewer: User) -> list:
+    """The conditions that keep hidden threads, and others' threads awaiting review, out of a member's lists.
+
+    Moderators see them all (marked). Such threads are rare: the list indexes still lead, these only filter.
+    """
+    if _is_moderator(viewer):
+        return []
+    held = Thread.awaiting_review.is_(False)
+    if viewer.is_authenticated:
+        held = or_(held, Thread.author_id == viewer.id)
+    return [Thread.is_hidden.is_(False), held]
+
+
 def list_threads(
     viewer: User,
     page: int = 1,
@@ -481,6 +709,7 @@ def list_threads(
         conditions.append(Thread.language.in_(languages))
     if tag is not None:
         conditions.append(Thread.id.in_(select(thread_tags.c.thread_id).where(thread_tags.c.tag_id == tag.id)))
+    conditions.extend(_visible_threads(viewer))
     order = [Thread.last_post_at.desc(), Thread.id.desc()]
     if category is not None:
         order.insert(0, Thread.is_pinned.desc())
@@ -510,9 +739,10 @@ def list_latest_threads(viewer: User, limit: int = 5) -> list[tuple[Thread, int 
 
 
 def list_threads_for_feed(category: Category | None = None, limit: int = 30) -> list[Thread]:
-    """The newest threads, with their opening posts and authors, for an Atom feed."""
+    """The newest threads, with their opening posts and authors, for an Atom feed (hidden and held ones left out)."""
     query = (
         select(Thread)
+        .where(Thread.is_hidden.is_(False), Thread.awaiting_review.is_(False))
         .options(joinedload(Thread.author), joinedload(Thread.category), selectinload(Thread.first_post))
         .order_by(Thread.created_at.desc(), Thread.id.desc())
         .limit(limit)

@@ -2,6 +2,7 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from community.accounts.services import refuse_if_silenced
 from community.errors import ActionRefused, PermissionDenied
 from community.extensions import db
 from community.forms import require_one_click, show_refusal
@@ -14,6 +15,7 @@ from community.notifications.services import register_target
 bp = Blueprint("forum", __name__, template_folder="templates", url_prefix="/forum")
 
 register_target(services.NOTIFICATION_TARGET, "forum.show_post", "post_id")
+from community.forum import notification_emails  # noqa: E402, F401 - posts in notification e-mails
 
 
 @bp.app_context_processor
@@ -39,17 +41,27 @@ def _category_or_404(slug: str) -> Category:
 
 
 def _thread_or_404(thread_id: int):
+    """The thread, if the member may see it: a hidden thread, or another member's awaiting review, is a 404."""
     thread = services.get_thread(thread_id)
-    if thread is None:
+    if thread is None or not services.can_see_thread(current_user, thread):
         abort(404)
     return thread
 
 
 def _post_or_404(post_id: int):
     post = services.get_post(post_id)
-    if post is None:
+    if post is None or not services.can_see_thread(current_user, post.thread):
+        abort(404)
+    if not services.can_see_post(current_user, post):
         abort(404)
     return post
+
+
+def _flash_held(item_awaits_review: bool, published) -> None:
+    if item_awaits_review:
+        flash(_("Your post will appear once a moderator has reviewed it."), "info")
+    else:
+        flash(published, "success")
 
 
 def _list_filters():
@@ -109,8 +121,8 @@ def show_category(slug):
 @bp.route("/t/<int:thread_id>")
 def show_thread(thread_id):
     found = services.get_thread_for_reader(current_user, thread_id)
-    if found is None:
-        abort(404)
+    if found is None or not services.can_see_thread(current_user, found[0]):
+        abort(404)  # a hidden thread is a 404 for all but moderators, as is one awaiting review but for its author
     thread, read_before, watching = found
     page = _page_argument()
     if page > services.page_of(thread.post_count):
@@ -158,7 +170,7 @@ def show_post(post_id):
 @bp.route("/posts/<int:post_id>/history")
 def post_history(post_id):
     post = _post_or_404(post_id)
-    if post.is_deleted:
+    if post.is_deleted or not services.can_read_post(current_user, post):
         abort(404)
     return render_template("forum/history.html", post=post, thread=post.thread, revisions=services.list_revisions(post))
 
@@ -170,6 +182,7 @@ def post_history(post_id):
 @login_required
 def new_thread(slug):
     category = _category_or_404(slug)
+    refuse_if_silenced(current_user)
     if not services.can_start_thread(current_user, category):
         raise PermissionDenied
     form = NewThreadForm()
@@ -183,7 +196,7 @@ def new_thread(slug):
         except ActionRefused as refusal:
             show_refusal(form, refusal)
         else:
-            flash(_("Your thread was started."), "success")
+            _flash_held(thread.awaiting_review, _("Your thread was started."))
             return redirect(url_for("forum.show_thread", thread_id=thread.id))
     return render_template("forum/new_thread.html", category=category, form=form), 422 if form.errors else 200
 
@@ -192,13 +205,17 @@ def new_thread(slug):
 @login_required
 def reply(thread_id):
     thread = _thread_or_404(thread_id)
+    refuse_if_silenced(current_user)
     if not services.can_reply(current_user, thread):
-        return render_template("forum/refused.html", thread=thread, reason=services.LOCKED), 403
+        reason = services.CLOSED_FOR_REVIEW if services.is_held_or_hidden(thread) else services.LOCKED
+        return render_template("forum/refused.html", thread=thread, reason=reason), 403
     form = ReplyForm()
     quoted = request.args.get("quote", type=int)
     if request.method == "GET" and quoted is not None:
         post = services.get_post(quoted)
         if post is None or post.thread_id != thread.id or post.is_deleted:
+            abort(404)
+        if not services.can_read_post(current_user, post):
             abort(404)
         form.body.data = services.quote(post, str(post.author.name))
     if form.validate_on_submit():
@@ -207,7 +224,7 @@ def reply(thread_id):
         except ActionRefused as refusal:
             show_refusal(form, refusal)
         else:
-            flash(_("Your reply was posted."), "success")
+            _flash_held(post.awaiting_review, _("Your reply was posted."))
             return redirect(url_for("forum.show_post", post_id=post.id))
     return render_template("forum/reply.html", thread=thread, form=form), 422 if form.errors else 200
 
@@ -216,6 +233,7 @@ def reply(thread_id):
 @login_required
 def edit_post(post_id):
     post = _post_or_404(post_id)
+    refuse_if_silenced(current_user)
     if not services.can_edit_post(current_user, post):
         raise PermissionDenied
     form = EditPostForm(obj=post)
@@ -225,7 +243,7 @@ def edit_post(post_id):
         except ActionRefused as refusal:
             show_refusal(form, refusal)
         else:
-            flash(_("Your post was saved."), "success")
+            _flash_held(post.awaiting_review, _("Your post was saved."))
             return redirect(url_for("forum.show_post", post_id=post.id))
     return render_template(
         "forum/edit_post.html", post=post, thread=post.thread, form=form
@@ -277,28 +295,6 @@ def watch_category(slug):
         services.watch_category(current_user, category)
         flash(_("You watch this category: new threads and replies appear in your notifications."), "success")
     return redirect(url_for("forum.show_category", slug=category.slug))
-
-
-@bp.route("/t/<int:thread_id>/pin", methods=["POST"])
-@login_required
-def pin_thread(thread_id):
-    thread = _thread_or_404(thread_id)
-    if not services.can_moderate_threads(current_user):
-        raise PermissionDenied
-    require_one_click()
-    services.set_pinned(current_user, thread, request.form.get("pinned") == "1")
-    return redirect(url_for("forum.show_thread", thread_id=thread.id))
-
-
-@bp.route("/t/<int:thread_id>/lock", methods=["POST"])
-@login_required
-def lock_thread(thread_id):
-    thread = _thread_or_404(thread_id)
-    if not services.can_moderate_threads(current_user):
-        raise PermissionDenied
-    require_one_click()
-    services.set_locked(current_user, thread, request.form.get("locked") == "1")
-    return redirect(url_for("forum.show_thread", thread_id=thread.id))
 
 
 # Feeds

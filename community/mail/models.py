@@ -1,7 +1,7 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, Index, LargeBinary, String, Text
+from sqlalchemy import JSON, Enum, ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.extensions import db
@@ -11,7 +11,9 @@ from community.types import UTCDateTime, utcnow
 class OutboxStatus(enum.Enum):
     PENDING = "pending"
     SENT = "sent"
-    FAILED = "failed"  # gave up after MAIL_MAX_ATTEMPTS; kept for the operator to inspect and retry
+    FAILED = "failed"  # gave up after MAIL_MAX_ATTEMPTS, or refused for good (5xx); kept for the operator
+    # Never sent: optional mail (it has List-Unsubscribe) to an address marked undeliverable after bounces.
+    SKIPPED = "skipped"
 
 
 class OutboxMessage(db.Model):
@@ -22,6 +24,12 @@ class OutboxMessage(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recipient: Mapped[str] = mapped_column(String(254))
+    # The member it is for (their bounces are counted); None for mail to no member.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # Made when the message is queued, so every retry sends the same Message-ID (no duplicates in inboxes).
+    message_id: Mapped[str | None] = mapped_column(String(255))
+    # Extra headers, e.g. List-Unsubscribe, List-Unsubscribe-Post, Reply-To.
+    headers: Mapped[dict] = mapped_column(JSON, default=dict)
     subject: Mapped[str] = mapped_column(String(300))
     text_body: Mapped[str] = mapped_column(Text)
     html_body: Mapped[str] = mapped_column(Text)

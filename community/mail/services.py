@@ -1,10 +1,20 @@
+from email.utils import make_msgid
 from urllib.parse import urlsplit
 
 from flask import current_app, g, has_request_context, render_template
 from flask_babel import force_locale
 
 from community.extensions import db
-from community.mail.models import OutboxAttachment, OutboxMessage
+from community.mail.bounces import UNDELIVERABLE, is_members_address
+from community.mail.models import OutboxAttachment, OutboxMessage, OutboxStatus
+from community.mail.unsubscribe import (
+    make_unsubscribe_token,
+    read_unsubscribe_token,
+    site_domain,
+    unsubscribe_headers,
+)
+
+__all__ = ["external_url", "make_unsubscribe_token", "queue_email", "read_unsubscribe_token"]
 
 
 def external_url(endpoint: str, **values) -> str:
@@ -21,6 +31,8 @@ def queue_email(
     *,
     to: str | None = None,
     attachments: list[tuple[str, str, bytes]] | None = None,
+    unsubscribe: str | None = None,
+    reply_to: str | None = None,
     **context,
 ) -> OutboxMessage:
     """Render `template`.txt and .html in the recipient's language and add them to the outbox.
@@ -30,15 +42,40 @@ def queue_email(
     only added to the session: it is stored by the caller's commit, so mail for an action that failed
     is never sent, and it is delivered later by `send_queued`. `attachments` are (filename,
     content type, bytes) triples, sent as files with the message.
+
+    `unsubscribe` is the topic of optional mail ("digest" or a NotificationTopic value): the message
+    then carries List-Unsubscribe (a signed https link and a mailto) and List-Unsubscribe-Post
+    (one-click, RFC 8058), the templates get `unsubscribe_url` and `email_settings_url` for their
+    footer, and it is not sent (SKIPPED) while the member's address is marked undeliverable. Account
+    security mail (confirmation, password reset, e-mail change) never passes it. `reply_to` sets the
+    Reply-To header (otherwise MAIL_REPLY_TO, when configured, is used at delivery).
     """
     locale = recipient.locale
+    headers: dict[str, str] = {}
+    if unsubscribe is not None:
+        token = make_unsubscribe_token(recipient, unsubscribe)
+        unsubscribe_url = external_url("digests.unsubscribe", token=token)
+        headers.update(unsubscribe_headers(unsubscribe_url, token))
+        context.setdefault("unsubscribe_url", unsubscribe_url)
+        context.setdefault("email_settings_url", external_url("notifications.edit_preferences"))
+    if reply_to:
+        headers["Reply-To"] = reply_to
     with force_locale(locale):
         subject_text = str(subject)
         context = {"recipient": recipient, "subject": subject_text, **context}
         text_body = render_template(f"{template}.txt", **context)
         html_body = render_template(f"{template}.html", **context)
+    address = to or recipient.email
+    # Optional mail to an address that keeps bouncing is kept, marked, and never sent.
+    undeliverable = unsubscribe is not None and recipient.email_undeliverable_at is not None
+    undeliverable = undeliverable and is_members_address(recipient, address)
     message = OutboxMessage(
-        recipient=to or recipient.email,
+        recipient=address,
+        user_id=recipient.id,
+        message_id=make_msgid(domain=site_domain()),
+        headers=headers,
+        status=OutboxStatus.SKIPPED if undeliverable else OutboxStatus.PENDING,
+        last_error=UNDELIVERABLE if undeliverable else None,
         subject=subject_text,
         text_body=text_body,
         html_body=html_body,

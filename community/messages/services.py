@@ -17,6 +17,7 @@ from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.orm import contains_eager, joinedload
 
 from community.accounts.models import User
+from community.accounts.services import read_only_reason, refuse_if_silenced
 from community.errors import ActionRefused, PermissionDenied
 from community.extensions import db
 from community.markdown import render_markdown
@@ -76,9 +77,9 @@ def _you_blocked(name: str):
 def can_send_messages(user) -> bool:
     """Whether the member may write private messages at all.
 
-    The one place to refuse a whole account (moderation will add suspended and silenced members here).
+    The one place to refuse a whole account: inactive (e.g. suspended) or silenced members may not.
     """
-    return bool(user.is_authenticated and user.is_active)
+    return bool(user.is_authenticated and user.is_active and not user.is_silenced)
 
 
 @dataclass
@@ -107,7 +108,7 @@ def reply_refusal(user, conversation: Conversation, participation: ConversationP
     one-to-one conversation a block either way stops both; in a group it does not (see `reply`).
     """
     if not can_send_messages(user):
-        return CANNOT_SEND
+        return read_only_reason(user) or CANNOT_SEND
     if participation.has_left:
         return LEFT
     others = [p for p in participants if p.user_id != user.id and not p.has_left and not p.user.is_deleted]
@@ -245,6 +246,7 @@ def start_conversation(sender: User, recipients: list[User], subject: str, body:
     member who cannot be found, a block either way), DailyLimitReached for a new member over the
     day's allowance, PermissionDenied when the sender may not send messages at all.
     """
+    refuse_if_silenced(sender)
     subject = clean_subject(subject)
     body = clean_body(body)
     if not can_send_messages(sender):
@@ -282,8 +284,10 @@ def reply(author: User, conversation: Conversation, body: str) -> Message:
 
     Raises ActionRefused when the author left, no one else is there, or (one-to-one) a block stands
     between the two; PermissionDenied for anyone who is not a participant. In a group, members who
-    blocked the author are neither notified nor shown the conversation as unread.
+    blocked the author are neither notified nor shown the conversation as unread. Silenced (a 403)
+    when the author is read-only for now.
     """
+    refuse_if_silenced(author)
     body = clean_body(body)
     participation = get_participation(author, conversation.id)
     if participation is None:

@@ -4,6 +4,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 
 from community.accounts.models import User
+from community.accounts.services import refuse_if_silenced
 from community.errors import ActionRefused
 from community.extensions import db, limiter
 from community.forms import require_one_click, show_refusal
@@ -16,6 +17,7 @@ from community.urls import safe_next_url
 bp = Blueprint("messages", __name__, template_folder="templates", url_prefix="/messages")
 
 register_target(services.NOTIFICATION_TARGET, "messages.show_message", "message_id")
+from community.messages import notification_emails  # noqa: E402, F401 - messages in notification e-mails
 
 
 def _sender_key() -> str:
@@ -117,6 +119,7 @@ def show_conversation(conversation_id):
 @send_limited
 def reply(conversation_id):
     participation = _participation_or_404(conversation_id)
+    refuse_if_silenced(current_user)
     conversation = participation.conversation
     form = ReplyForm()
     if form.validate_on_submit():
@@ -184,6 +187,7 @@ def leave_conversation(conversation_id):
 @login_required
 @send_limited
 def new_conversation():
+    refuse_if_silenced(current_user)
     form = NewConversationForm()
     if request.method == "GET" and request.args.getlist("to"):
         # "Send message" on a profile: the address names the member by id.

@@ -83,7 +83,11 @@ class Notification(db.Model):
 
     __tablename__ = "notifications"
     # The bell's unread count and the member's list both start from this index.
-    __table_args__ = (Index("ix_notifications_user_unread", "user_id", "read_at", "created_at"),)
+    __table_args__ = (
+        Index("ix_notifications_user_unread", "user_id", "read_at", "created_at"),
+        # The e-mail job's scan: the recent ones it has not dealt with yet.
+        Index("ix_notifications_email_pending", "emailed_at", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
@@ -100,7 +104,23 @@ class Notification(db.Model):
     text: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When the e-mail job was done with it: e-mailed, or nothing to e-mail (the member wants no e-mail of
+    # this kind, read it first, or it was hidden). Pending while it waits for the thread's next e-mail.
+    emailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+class NotificationEmail(db.Model):
+    """When a member was last e-mailed about one thread or conversation (`group_key`, e.g. "thread:42").
+
+    What happens there within NOTIFICATION_EMAIL_INTERVAL_MINUTES of that waits for the next e-mail.
+    """
+
+    __tablename__ = "notification_emails"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    group_key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

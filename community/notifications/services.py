@@ -1,5 +1,6 @@
 from collections.abc import Callable, Iterable
 
+from flask import g, has_request_context
 from sqlalchemy import Select, func, insert, select, update
 
 from community.accounts.models import User
@@ -64,6 +65,8 @@ def notify(
         for user_id in sorted(recipients)
     ]
     db.session.execute(insert(Notification), rows)
+    if has_request_context():
+        g.notified = True  # lets development e-mail them right after the response (community/__init__.py)
     return len(rows)
 
 
@@ -183,10 +186,14 @@ def set_email_preferences(user: User, choices: dict[NotificationTopic, bool]) ->
 
 def members_wanting_email(user_ids: Iterable[int], kind: NotificationKind) -> set[int]:
     """Those of `user_ids` who want notifications of this kind by e-mail too, in one query."""
+    return members_wanting_topic(user_ids, TOPIC_OF_KIND[kind])
+
+
+def members_wanting_topic(user_ids: Iterable[int], topic: NotificationTopic) -> set[int]:
+    """Those of `user_ids` who want e-mail about this topic (their choice, else its default), in one query."""
     ids = set(user_ids)
     if not ids:
         return set()
-    topic = TOPIC_OF_KIND[kind]
     chosen = dict(
         db.session.execute(
             select(NotificationPreference.user_id, NotificationPreference.by_email).where(

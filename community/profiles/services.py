@@ -9,6 +9,9 @@ from sqlalchemy import event, func, inspect, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from community.accounts.models import User
+from community.accounts.services import refuse_if_silenced
+from community.audit.models import AuditAction
+from community.audit.services import record_action
 from community.errors import ActionRefused, PermissionDenied
 from community.extensions import db
 from community.i18n import is_country
@@ -165,10 +168,11 @@ def update_profile(
     """Save the member's profile (and their name and country) after checking every value.
 
     `expertise` holds slugs and `languages` ISO 639-1 codes. Raises ActionRefused with the field it
-    is about for a bad value; nothing is saved then.
+    is about for a bad value; nothing is saved then. Silenced (a 403) when the member is read-only for now.
     """
     if user.is_deleted:
         raise PermissionDenied
+    refuse_if_silenced(user)
     display_name = (display_name or "").strip()
     if not display_name:
         raise ActionRefused(_l("Please tell us your name."), field="display_name")
@@ -229,6 +233,7 @@ def update_profile(
 
 def set_avatar(user: User, data: bytes) -> Profile:
     """Replace the member's avatar with an upload; ActionRefused leaves the stored one untouched."""
+    refuse_if_silenced(user)
     image = avatars.process_upload(data)  # refuses before anything is read from or written to the database
     profile = get_profile(user)
     stored = db.session.get(ProfileAvatar, profile.id)
@@ -244,7 +249,8 @@ def set_avatar(user: User, data: bytes) -> Profile:
 
 
 def remove_avatar(user: User) -> None:
-    """Go back to the initials avatar."""
+    """Go back to the initials avatar (not while the member is read-only: Silenced)."""
+    refuse_if_silenced(user)
     profile = get_profile(user)
     stored = db.session.get(ProfileAvatar, profile.id)
     if stored is not None:
@@ -343,7 +349,7 @@ def _verify_on_email_change(session, _context, _instances):
 
 
 def verify_member(moderator: User, member: User, institution: Institution) -> Profile:
-    """Mark the member as belonging to `institution` on a moderator's word."""
+    """Mark the member as belonging to `institution` on a moderator's word; audit VERIFY_MEMBER."""
     if not can_verify_members(moderator):
         raise PermissionDenied
     if not is_listed(member):
@@ -352,19 +358,31 @@ def verify_member(moderator: User, member: User, institution: Institution) -> Pr
     profile.institution = institution
     profile.verified_at = utcnow()
     profile.verified_by_id = moderator.id
+    record_action(moderator, AuditAction.VERIFY_MEMBER, target_kind="member", target_id=member.id, target_user=member,
+                  details={"institution": institution.name, "institution_id": institution.id})
     db.session.commit()
     return profile
 
 
 def remove_verification(moderator: User, member: User) -> None:
-    """Withdraw a verification by hand; the member's e-mail domain may still verify them."""
+    """Withdraw a verification by hand (audit UNVERIFY_MEMBER); the member's e-mail domain may still verify them.
+
+    Without a verification by hand nothing changes and nothing is written.
+    """
     if not can_verify_members(moderator):
         raise PermissionDenied
     profile = get_profile(member)
+    if profile.verified_by_id is None:
+        return
+    removed = profile.institution
     profile.verified_by_id = None
     profile.institution = None
     profile.verified_at = None
     _refresh_domain_verification(member, profile)
+    record_action(
+        moderator, AuditAction.UNVERIFY_MEMBER, target_kind="member", target_id=member.id, target_user=member,
+        details={"institution": removed.name, "institution_id": removed.id} if removed else {},
+    )  # fmt: skip
     db.session.commit()
 
 
@@ -378,6 +396,9 @@ def create_institution(admin: User, name: str, country: str | None) -> Instituti
         raise ActionRefused(_l("Please choose a country from the list."), field="country")
     institution = Institution(name=name, country=country or None)
     db.session.add(institution)
+    db.session.flush()
+    record_action(admin, AuditAction.CREATE_INSTITUTION, target_kind="institution", target_id=institution.id,
+                  details={"name": name, "country": institution.country})
     db.session.commit()
     return institution
 
@@ -390,8 +411,13 @@ def update_institution(admin: User, institution: Institution, name: str, country
         raise ActionRefused(_l("Please enter the institution's name."), field="name")
     if country and not is_country(country):
         raise ActionRefused(_l("Please choose a country from the list."), field="country")
+    before = {"name": institution.name, "country": institution.country}
     institution.name = name
     institution.country = country or None
+    after = {"name": institution.name, "country": institution.country}
+    if before != after:
+        record_action(admin, AuditAction.EDIT_INSTITUTION, target_kind="institution", target_id=institution.id,
+                      details={"before": before, "after": after})
     db.session.commit()
 
 
@@ -409,6 +435,8 @@ def link_domain(admin: User, institution: Institution, raw_domain: str) -> Insti
     db.session.add(link)
     db.session.flush()
     refresh_domain_verifications(domain)
+    record_action(admin, AuditAction.EDIT_INSTITUTION, target_kind="institution", target_id=institution.id,
+                  details={"domain_added": domain})
     db.session.commit()
     return link
 
@@ -417,10 +445,12 @@ def unlink_domain(admin: User, link: InstitutionDomain) -> None:
     """Remove a domain; members verified only through it lose the badge."""
     if not can_manage_directory(admin):
         raise PermissionDenied
-    domain = link.domain
+    domain, institution_id = link.domain, link.institution_id
     db.session.delete(link)
     db.session.flush()
     refresh_domain_verifications(domain)
+    record_action(admin, AuditAction.EDIT_INSTITUTION, target_kind="institution", target_id=institution_id,
+                  details={"domain_removed": domain})
     db.session.commit()
 
 
@@ -471,6 +501,9 @@ def add_expertise_area(admin: User, name_en: str, name_es: str, name_pt: str) ->
     last = db.session.scalar(select(func.max(ExpertiseArea.position))) or 0
     area = ExpertiseArea(slug=slug, position=last + 1, **names)
     db.session.add(area)
+    db.session.flush()
+    record_action(admin, AuditAction.CREATE_EXPERTISE, target_kind="expertise", target_id=area.id,
+                  details={"slug": slug, **names})
     db.session.commit()
     return area
 
@@ -481,9 +514,13 @@ def update_expertise_area(admin: User, area: ExpertiseArea, name_en: str, name_e
     if not can_manage_directory(admin):
         raise PermissionDenied
     names = _check_area_names({"name_en": name_en, "name_es": name_es, "name_pt": name_pt})
-    for key, value in names.items():
+    wanted = {**names, "position": position}
+    before = {key: getattr(area, key) for key, value in wanted.items() if getattr(area, key) != value}
+    for key, value in wanted.items():
         setattr(area, key, value)
-    area.position = position
+    if before:
+        record_action(admin, AuditAction.EDIT_EXPERTISE, target_kind="expertise", target_id=area.id,
+                      details={"before": before, "after": {key: wanted[key] for key in before}})
     db.session.commit()
 
 

@@ -3,6 +3,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from community.accounts.models import User
+from community.accounts.services import refuse_if_silenced
 from community.errors import ActionRefused, PermissionDenied
 from community.extensions import db, login_manager
 from community.forms import require_one_click, show_refusal
@@ -110,6 +111,7 @@ def show_avatar(user_id):
 @bp.route("/profile/edit", methods=["GET", "POST"])
 @login_required
 def edit_profile():
+    refuse_if_silenced(current_user)
     profile = current_user.profile
     form = EditProfileForm(obj=_form_values(current_user, profile) if request.method == "GET" else None)
     if form.validate_on_submit():
@@ -180,6 +182,7 @@ def _form_values(user, profile):
 @bp.route("/profile/avatar", methods=["POST"])
 @login_required
 def upload_avatar():
+    refuse_if_silenced(current_user)
     avatar_form = AvatarForm()
     if avatar_form.validate_on_submit():
         with avatar_form.avatar.data.stream as stream:  # large uploads are spooled to a temporary file
@@ -199,6 +202,7 @@ def upload_avatar():
 @bp.route("/profile/avatar/remove", methods=["POST"])
 @login_required
 def remove_avatar():
+    refuse_if_silenced(current_user)
     require_one_click()
     services.remove_avatar(current_user)
     flash(_("Your photo was removed."), "info")

@@ -24,9 +24,10 @@ documents = SearchDocument.__table__
 # What a ranked candidate carries to the page (plus its "rank", lower is better).
 PAGE_COLUMNS = ("id", "kind", "object_id", "language", "is_hidden", "dated_at")
 MEMBER = "member"  # the key of the members' query (any language)
-# Columns a re-index writes; is_hidden is left alone, so a hidden document stays hidden after an edit.
+# Columns a re-index writes, is_hidden among them: it comes from the source (hidden by moderators, or awaiting
+# their review), so the index follows the content whichever way it changes.
 WRITTEN = ("thread_id", "language", "title", "body", "category_id", "country", "dated_at", "is_members_only",
-           "indexed_at")  # fmt: skip
+           "is_hidden", "indexed_at")  # fmt: skip
 
 
 class Backend:

@@ -34,9 +34,10 @@ THREAD_REPLIES, EXPERTISE, INSTITUTION = "thread_replies", "expertise", "institu
 
 # The attributes whose change changes a document.
 WATCHED = {
-    Post: ("body_html", "deleted_at", "number", "thread_id", "created_at"),
-    Thread: ("title", "language", "category_id", "created_at"),
-    Event: ("title", "description_html", "minutes_html", "venue", "city", "country", "language", "starts_at"),
+    Post: ("body_html", "deleted_at", "number", "thread_id", "created_at", "is_hidden", "awaiting_review"),
+    Thread: ("title", "language", "category_id", "created_at", "is_hidden", "awaiting_review"),
+    Event: ("title", "description_html", "minutes_html", "venue", "city", "country", "language", "starts_at",
+            "is_hidden", "awaiting_review"),
     Profile: ("headline", "job_title", "organization", "city", "bio_html", "visibility", "institution_id",
               "verified_at", "expertise"),
     User: ("display_name", "handle", "country", "locale", "email_confirmed_at", "is_approved", "deleted_at",
@@ -46,14 +47,17 @@ WATCHED = {
 }  # fmt: skip
 
 
+THREAD_FIELDS_OF_REPLIES = ("language", "category_id", "is_hidden", "awaiting_review")
+
+
 def _keys_for(obj, *, is_new: bool = False, is_deleted: bool = False) -> list[tuple[str, int]]:
     if isinstance(obj, Post):
         thread_id = obj.thread_id if obj.thread_id is not None else obj.thread.id
         return [(THREAD, thread_id)] if obj.number == 1 else [(POST, obj.id)]
     if isinstance(obj, Thread):
         keys = [(THREAD, obj.id)]
-        if is_deleted or (not is_new and _changed(obj, ("language", "category_id"))):
-            keys.append((THREAD_REPLIES, obj.id))  # replies carry the thread's language and category
+        if is_deleted or (not is_new and _changed(obj, THREAD_FIELDS_OF_REPLIES)):
+            keys.append((THREAD_REPLIES, obj.id))  # replies carry the thread's language, category and visibility
         return keys
     if isinstance(obj, Event):
         return [(EVENT, obj.id)]

@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from markupsafe import Markup, escape
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import joinedload
 
 from community.accounts.models import User
@@ -274,17 +274,6 @@ def remove_document(kind: DocumentKind, object_id: int) -> None:
     db.session.execute(delete(SearchDocument).where(SearchDocument.kind == kind, SearchDocument.object_id == object_id))
 
 
-def set_hidden(kind: DocumentKind, object_id: int, hidden: bool) -> None:
-    """Hide a document from everyone but moderators, or show it again (for moderation). The caller commits.
-
-    Hiding a thread hides its replies too.
-    """
-    condition = (SearchDocument.kind == kind) & (SearchDocument.object_id == object_id)
-    if kind is DocumentKind.THREAD:
-        condition = condition | (SearchDocument.thread_id == object_id)
-    db.session.execute(update(SearchDocument).where(condition).values(is_hidden=hidden))
-
-
 def count_sources() -> int:
     """How many documents a full re-index writes at most (for a progress bar)."""
     return sum(
@@ -312,8 +301,9 @@ def _batches(query, column, batch_size: int):
 def reindex(progress: Callable[[int], None] | None = None, batch_size: int = REINDEX_BATCH) -> int:
     """Rebuild every document from the content, in batches (one commit each); return how many were written.
 
-    Documents whose source is gone are removed at the end; hidden documents stay hidden. `progress` is
-    called with the number of sources done after each batch.
+    Documents whose source is gone are removed at the end; a document is hidden when its source is (hidden
+    by moderators or awaiting their review). `progress` is called with the number of sources done after
+    each batch.
     """
     started = utcnow()
     written = 0

@@ -2,14 +2,15 @@
 
 Read with plain column queries (no ORM objects), in batches of ids, so the same code serves the index
 upkeep after a commit and the full re-index. A source that is gone, deleted or not listable simply
-yields no row: the caller then deletes its document.
+yields no row: the caller then deletes its document. A document is hidden (found by moderators only)
+when moderators hid its source or it awaits their review; a thread's state carries to its replies.
 """
 
 import re
 from collections import defaultdict
 from html.parser import HTMLParser
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from community.accounts.models import User
@@ -75,6 +76,7 @@ def _row(kind: DocumentKind, object_id: int, **values) -> dict:
         "country": None,
         "dated_at": None,
         "is_members_only": False,
+        "is_hidden": False,
         "indexed_at": utcnow(),
     }
     row.update(values)
@@ -83,11 +85,17 @@ def _row(kind: DocumentKind, object_id: int, **values) -> dict:
     return row
 
 
+def _withheld(*flags):
+    """True when any of the flags (hidden, awaiting review; an outer-joined one may be NULL) is set."""
+    return or_(*(func.coalesce(flag, False) for flag in flags)).label("withheld")
+
+
 def thread_rows(session: Session, thread_ids) -> list[dict]:
     """A thread's document: its title and opening post (the title alone once that post is deleted)."""
     query = (
         select(Thread.id, Thread.title, Thread.language, Thread.category_id, Thread.created_at,
-               Post.body_html, Post.deleted_at)
+               Post.body_html, Post.deleted_at, _withheld(Thread.is_hidden, Thread.awaiting_review, Post.is_hidden,
+                                                          Post.awaiting_review))
         .outerjoin(Post, and_(Post.thread_id == Thread.id, Post.number == 1))
         .where(Thread.id.in_(list(thread_ids)))
     )  # fmt: skip
@@ -95,7 +103,7 @@ def thread_rows(session: Session, thread_ids) -> list[dict]:
         _row(
             DocumentKind.THREAD, row.id, thread_id=row.id, title=row.title, language=row.language,
             body="" if row.deleted_at else html_to_text(row.body_html), category_id=row.category_id,
-            dated_at=row.created_at,
+            dated_at=row.created_at, is_hidden=bool(row.withheld),
         )  # fmt: skip
         for row in session.execute(query)
     ]
@@ -104,7 +112,8 @@ def thread_rows(session: Session, thread_ids) -> list[dict]:
 def reply_rows(session: Session, *, post_ids=None, thread_ids=None) -> list[dict]:
     """The documents of replies (posts numbered 2 and up) that are not deleted, by post or by thread."""
     query = (
-        select(Post.id, Post.thread_id, Post.body_html, Post.created_at, Thread.language, Thread.category_id)
+        select(Post.id, Post.thread_id, Post.body_html, Post.created_at, Thread.language, Thread.category_id,
+               _withheld(Post.is_hidden, Post.awaiting_review, Thread.is_hidden, Thread.awaiting_review))
         .join(Thread, Thread.id == Post.thread_id)
         .where(Post.number > 1, Post.deleted_at.is_(None))
     )
@@ -116,6 +125,7 @@ def reply_rows(session: Session, *, post_ids=None, thread_ids=None) -> list[dict
         _row(
             DocumentKind.POST, row.id, thread_id=row.thread_id, language=row.language,
             body=html_to_text(row.body_html), category_id=row.category_id, dated_at=row.created_at,
+            is_hidden=bool(row.withheld),
         )  # fmt: skip
         for row in session.execute(query)
     ]
@@ -125,7 +135,7 @@ def event_rows(session: Session, event_ids) -> list[dict]:
     """An event's document: title, description, place and minutes; dated by its start."""
     query = select(
         Event.id, Event.title, Event.description_html, Event.minutes_html, Event.venue, Event.city, Event.country,
-        Event.language, Event.starts_at,
+        Event.language, Event.starts_at, _withheld(Event.is_hidden, Event.awaiting_review),
     ).where(Event.id.in_(list(event_ids)))
     rows = []
     for row in session.execute(query):
@@ -136,7 +146,7 @@ def event_rows(session: Session, event_ids) -> list[dict]:
         rows.append(
             _row(
                 DocumentKind.EVENT, row.id, title=row.title, body=body, language=row.language, country=row.country,
-                dated_at=row.starts_at,
+                dated_at=row.starts_at, is_hidden=bool(row.withheld),
             )  # fmt: skip
         )
     return rows

@@ -29,6 +29,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("audit_tools")]
 NOT_PAGES = {
     "static", "bootstrap.static", "main.healthz", "forum.latest_feed", "forum.category_feed", "profiles.show_avatar",
     "events.atom_feed", "events.download_ics", "events.export_attendees", "events.calendar_feed",
+    "moderation.export_audit_log",
 }
 
 
@@ -50,7 +51,72 @@ def url_samples(members: dict[str, User]) -> dict[str, dict]:
         **profiles_samples(members),
         **events_samples(),
         **messages_samples(),
+        **moderation_members_samples(members),
+        **moderation_queue_samples(members),
     }
+
+
+def moderation_members_samples(members) -> dict[str, dict]:
+    """A member's moderation page, and the warning the `moderation_members_content` fixture sends them."""
+    from community.audit.models import AuditAction, AuditEntry
+
+    warning = db.session.scalar(select(AuditEntry.id).where(AuditEntry.action == AuditAction.WARN))
+    return {
+        "moderation.show_member": {"user_id": members["member"].id},
+        "moderation.show_notice": {"entry_id": warning},
+    }
+
+
+@pytest.fixture(autouse=True)
+def moderation_members_content(app, members):
+    """A moderator's warning to the member: their notifications and the notice page show it."""
+    from community.moderation import members as moderation
+
+    moderation.warn_member(members["moderator"], members["member"], "Por favor, mantenha o foco no tema do fórum.")
+
+
+def moderation_queue_samples(members) -> dict[str, dict]:
+    """The queue's pages, the admin pages and the unsubscribe page, from `moderation_queue_content`."""
+    from community.audit.models import AuditAction, AuditEntry
+    from community.forum.models import Post, Thread
+    from community.mail.unsubscribe import make_unsubscribe_token
+    from community.moderation.models import CannedReply, ModerationCase
+
+    thread = db.session.scalar(select(Thread).order_by(Thread.id))
+    reply = db.session.scalar(select(Post).where(Post.thread_id == thread.id, Post.number == 2))
+    reply_entry = db.session.scalar(select(AuditEntry.id).where(AuditEntry.action == AuditAction.REPLY))
+    return {
+        "moderation.show_case": {"case_id": db.session.scalar(select(ModerationCase.id).order_by(ModerationCase.id))},
+        "moderation.report_content": {"kind": "post", "target_id": reply.id},
+        "moderation.edit_post": {"post_id": reply.id},
+        "moderation.move_thread": {"thread_id": thread.id},
+        "moderation.show_reply": {"entry_id": reply_entry},
+        "moderation.show_member_role": {"user_id": members["moderator"].id},
+        "moderation.edit_canned_reply": {"reply_id": db.session.scalar(select(CannedReply.id))},
+        "digests.unsubscribe": {"token": make_unsubscribe_token(members["member"], "digest")},
+    }
+
+
+@pytest.fixture(autouse=True)
+def moderation_queue_content(app, members, forum_content):
+    """A canned reply, the member's report dismissed and answered with it, an open report in the queue."""
+    from community.forum.models import Post
+    from community.moderation import actions, admin, reports
+    from community.moderation.models import ContentKind, ReportReason
+
+    canned = admin.create_canned_reply(
+        members["admin"], "Gracias por avisar",
+        {"es": "Gracias por su aviso: lo revisamos.", "pt": "Obrigado pelo aviso: nós o revisamos.",
+         "en": "Thank you for letting us know: we looked into it."},
+    )  # fmt: skip
+    posts = db.session.scalars(select(Post).order_by(Post.id)).all()
+    dismissed = reports.report_content(
+        members["member"], ContentKind.POST, posts[1].id, ReportReason.SPAM, "Parece publicidad de un despacho."
+    )
+    actions.dismiss_case(
+        members["admin"], dismissed.case, actions.Decision(case_id=dismissed.case_id, reply_to_reporters=canned)
+    )
+    reports.report_content(members["admin"], ContentKind.POST, posts[0].id, ReportReason.OFF_TOPIC)
 
 
 def forum_samples() -> dict[str, dict]:

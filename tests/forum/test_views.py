@@ -252,13 +252,18 @@ def test_reading_the_thread_clears_its_notifications(client, login):
     assert db.session.scalar(select(Notification.read_at)) is not None
 
 
-def test_only_moderators_pin_and_lock(client, login):
+def test_only_moderators_pin_and_lock_and_the_thread_page_offers_them_only_to_them(client, login):
+    # The buttons post to moderation, which writes each action to the audit log (tests/moderation).
     thread = make_thread()
     login(make_user())
-    assert client.post(f"/forum/t/{thread.id}/lock", data={"locked": "1"}).status_code == 403
+    assert 'moderation-lock' not in client.get(f"/forum/t/{thread.id}").get_data(as_text=True)
+    assert client.post(f"/moderation/threads/{thread.id}/lock").status_code == 403
     login(make_moderator())
-    client.post(f"/forum/t/{thread.id}/lock", data={"locked": "1"})
-    client.post(f"/forum/t/{thread.id}/pin", data={"pinned": "1"})
+    page = client.get(f"/forum/t/{thread.id}").get_data(as_text=True)
+    assert f'action="/moderation/threads/{thread.id}/lock"' in page
+    assert f'action="/moderation/threads/{thread.id}/pin"' in page
+    client.post(f"/moderation/threads/{thread.id}/lock")
+    client.post(f"/moderation/threads/{thread.id}/pin")
     db.session.expire_all()
     assert thread.is_locked and thread.is_pinned
 

@@ -52,7 +52,7 @@ def test_reindex_picks_up_content_written_behind_the_services_back(app, visitor)
 
 def test_reindex_removes_documents_whose_source_is_gone_and_keeps_hidden_ones_hidden(app, visitor):
     thread = make_thread(title="Oculto", body="Cuerpo", language="es")
-    services.set_hidden(DocumentKind.THREAD, thread.id, True)
+    thread.is_hidden = True  # hidden by a moderator: the document follows its source
     db.session.execute(insert(SearchDocument).values(kind=DocumentKind.POST, object_id=999, language="es",
                                                      title="", body="fantasma", indexed_at=utcnow()))
     db.session.commit()

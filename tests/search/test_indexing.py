@@ -171,10 +171,10 @@ def test_a_rolled_back_change_leaves_the_index_alone(visitor):
 
 
 def test_activity_that_search_does_not_show_writes_no_document(app, count_queries):
-    member, admin = make_user(), make_admin()
+    member = make_user()
     thread = make_thread()
     with count_queries() as queries:
-        forum.set_pinned(admin, thread, True)
+        forum.set_thread_pinned(thread, True)
         member.last_seen_at = None
         db.session.commit()
     assert not [statement for statement in queries.statements if "search_documents" in statement]
@@ -182,7 +182,7 @@ def test_activity_that_search_does_not_show_writes_no_document(app, count_querie
 
 def test_hidden_documents_stay_hidden_when_their_source_is_edited(app):
     thread = make_thread(title="Oculto", body="Cuerpo", language="es")
-    services.set_hidden(DocumentKind.THREAD, thread.id, True)
+    forum.set_thread_hidden(thread, True)
     db.session.commit()
     forum.edit_post(thread.author, thread.first_post, "Cuerpo nuevo")
     assert titles("oculto", make_user()) == []

@@ -228,7 +228,7 @@ def test_deleted_posts_are_never_found(visitor):
 def test_hidden_documents_are_seen_by_moderators_only_and_marked(visitor):
     thread = make_thread(title="Oferta engañosa", body="Compre ya", language="es")
     forum.reply_to_thread(make_user(), thread, "Respuesta engañosa")
-    services.set_hidden(DocumentKind.THREAD, thread.id, True)
+    forum.set_thread_hidden(thread, True)  # a hidden thread hides its replies too
     db.session.commit()
     assert titles("enganosa", visitor) == [] and titles("enganosa", make_user()) == []
     results = services.search("enganosa", make_moderator()).page.items

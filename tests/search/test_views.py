@@ -156,11 +156,9 @@ def test_visitors_do_not_find_members_only_profiles_but_members_do(client, login
 
 def test_moderators_see_hidden_results_marked_as_hidden(client, login):
     from community.extensions import db
-    from community.search import services
-    from community.search.models import DocumentKind
 
     thread = make_thread(title="Spam offer", body="Buy now", language="en")
-    services.set_hidden(DocumentKind.THREAD, thread.id, True)
+    forum.set_thread_hidden(thread, True)
     db.session.commit()
     assert "Spam offer" not in shown(client.get("/search?q=spam"))
     login(make_moderator(locale="en"))
