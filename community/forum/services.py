@@ -46,6 +46,8 @@ from community.forum.models import (
 from community.forum.paging import Page
 from community.i18n import LANGUAGES
 from community.markdown import mentioned_handles, render_markdown
+from community.messages.blocks import blockers_of
+from community.messages.models import Block
 from community.notifications import services as notifications
 from community.notifications.models import Notification, NotificationKind
 from community.profiles.mentions import Mentions
@@ -350,6 +352,11 @@ def _announce(post: Post, thread: Thread, author: User, mentioned: set[int], *, 
                     Notification.target_id == post.id,
                 )
             )
+        )
+    if mentioned or watchers:
+        # Members who blocked the author hear nothing of what they write, mention or not.
+        told |= set(
+            db.session.scalars(blockers_of(author.id).where(Block.blocker_id.in_(mentioned | watchers)))
         )
     _notify_mentioned(mentioned - told, post, thread, author)
     # A member both mentioned and watching hears about the post once, as a mention.

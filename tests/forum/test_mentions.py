@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from community.extensions import db
 from community.forum import services
+from community.messages.blocks import block_member
 from community.notifications.models import Notification, NotificationKind
 from community.types import utcnow
 from tests.factories import make_category, make_thread, make_user
@@ -45,6 +46,24 @@ def test_a_watcher_who_is_mentioned_is_notified_once_as_mentioned():
     services.watch_thread(watcher, thread)
     services.reply_to_thread(make_user(), thread, "@ana.souza veja isto")
     assert [n.kind for n in notifications_of(watcher)] == [NotificationKind.MENTION]
+
+
+def test_members_who_blocked_the_author_hear_nothing_of_their_posts():
+    author = make_user(display_name="Pedro Quispe")
+    blocking = make_user(display_name="Marta Rojas")
+    watching = make_user(display_name="Rosa Vargas")
+    other = make_user(display_name="Elena Castro")
+    thread = make_thread()
+    for member in (watching, other):
+        services.watch_thread(member, thread)
+    block_member(blocking, author)
+    block_member(watching, author)
+
+    post = services.reply_to_thread(author, thread, "@marta.rojas @elena.castro ¿lo vieron?")
+
+    assert f"/members/{blocking.id}" in post.body_html  # the link stays: blocking hides nothing from others
+    assert notifications_of(blocking) == notifications_of(watching) == []
+    assert [n.kind for n in notifications_of(other)] == [NotificationKind.MENTION]
 
 
 def test_unknown_deleted_unconfirmed_and_self_mentions_notify_no_one():
