@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, delete, func, select
+from sqlalchemy import case, cast, delete, func, null, select, union_all
+from sqlalchemy import literal as sa_literal
 from sqlalchemy.orm import joinedload, selectinload
 
 from community import screening
@@ -592,36 +593,52 @@ def list_upcoming_for_feed(limit: int = FEED_LIMIT) -> list[Event]:
     return list(db.session.scalars(query))
 
 
-def list_my_next_events(member: User, limit: int = DASHBOARD_LIMIT) -> list[tuple[Event, RSVPStatus]]:
-    """The member's coming events (going, waitlisted or interested), soonest first."""
-    query = (
-        select(Event, EventRSVP.status)
+@dataclass
+class DashboardEvents:
+    mine: list[tuple[Event, RSVPStatus]]  # the member's coming events and their answer, soonest first
+    country: list[Event]  # coming events in the member's country, soonest first
+
+
+def dashboard_events(member: User, limit: int = DASHBOARD_LIMIT) -> DashboardEvents:
+    """The dashboard's two panels in one statement: the member's next events (going, waitlisted or
+    interested) and the coming events in their country, each soonest first."""
+    coming = (Event.ends_at >= utcnow(), Event.status != EventStatus.CANCELLED, *listed_events())
+    mine = (
+        select(Event.id.label("event_id"), EventRSVP.status.label("answer"), sa_literal(0).label("panel"))
         .join(EventRSVP, EventRSVP.event_id == Event.id)
         .where(
             EventRSVP.user_id == member.id,
             EventRSVP.status.in_([RSVPStatus.GOING, RSVPStatus.WAITLISTED, RSVPStatus.INTERESTED]),
-            Event.ends_at >= utcnow(),
-            Event.status != EventStatus.CANCELLED,
-            *listed_events(),
+            *coming,
         )
         .order_by(Event.starts_at, Event.id)
         .limit(limit)
+        .subquery()
     )
-    return [(event, status) for event, status in db.session.execute(query).all()]
-
-
-def list_events_in_country(country: str | None, limit: int = DASHBOARD_LIMIT) -> list[Event]:
-    if not country:
-        return []
+    parts = [select(mine)]
+    if member.country:
+        in_country = (
+            select(Event.id.label("event_id"), cast(null(), EventRSVP.status.type).label("answer"),
+                   sa_literal(1).label("panel"))
+            .where(Event.country == member.country, *coming)
+            .order_by(Event.starts_at, Event.id)
+            .limit(limit)
+            .subquery()
+        )
+        parts.append(select(in_country))
+    rows = union_all(*parts).subquery()
     query = (
-        select(Event)
-        .where(
-            Event.country == country, Event.ends_at >= utcnow(), Event.status != EventStatus.CANCELLED, *listed_events()
-        )
-        .order_by(Event.starts_at, Event.id)
-        .limit(limit)
+        select(Event, rows.c.answer, rows.c.panel)
+        .join(rows, rows.c.event_id == Event.id)
+        .order_by(rows.c.panel, Event.starts_at, Event.id)
     )
-    return list(db.session.scalars(query))
+    panels = DashboardEvents(mine=[], country=[])
+    for event, answer, panel in db.session.execute(query):
+        if panel == 0:
+            panels.mine.append((event, RSVPStatus(answer)))
+        else:
+            panels.country.append(event)
+    return panels
 
 
 def list_attendees(event: Event, page: int = 1, per_page: int = ATTENDEES_PER_PAGE):

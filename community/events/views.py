@@ -62,16 +62,8 @@ def _register_template_helpers(state) -> None:
         event_status_label=STATUS_LABELS.get,
         rsvp_label=RSVP_LABELS.get,
         rsvp_status=RSVPStatus,
-        dashboard_events=_dashboard_events,
+        dashboard_events=services.dashboard_events,
     )
-
-
-def _dashboard_events(member):
-    """What the dashboard shows: the member's next events and coming events in their country."""
-    return {
-        "mine": services.list_my_next_events(member),
-        "country": services.list_events_in_country(member.country),
-    }
 
 
 def _reader_zone() -> str | None:

@@ -349,5 +349,8 @@ def test_the_dashboard_lists_a_members_next_events_and_those_in_their_country(ap
     make_event(starts_in=timedelta(days=-3), country="PE")
     services.rsvp_to_event(member, mine, RSVPStatus.GOING)
 
-    assert services.list_my_next_events(member) == [(mine, RSVPStatus.GOING)]
-    assert services.list_events_in_country("PE") == [in_peru]
+    coming = services.dashboard_events(member)
+
+    assert coming.mine == [(mine, RSVPStatus.GOING)]
+    assert coming.country == [in_peru]
+    assert services.dashboard_events(make_user(country=None)).country == []
