@@ -40,6 +40,15 @@ class Config:
     RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
 
+    # Pages anyone may read are kept rendered for visitors (not logged in) this many seconds; 0 turns it
+    # off. A visitor may see a new post that much later; members always get fresh pages.
+    VISITOR_PAGE_CACHE_SECONDS = _env_int("VISITOR_PAGE_CACHE_SECONDS", 30)
+    # Where those pages are kept (Flask-Caching): each worker's memory by default; with several workers,
+    # CACHE_TYPE=RedisCache and CACHE_REDIS_URL=redis://127.0.0.1:6379/1 share them.
+    CACHE_TYPE = os.environ.get("CACHE_TYPE", "SimpleCache")
+    CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL", "")
+    CACHE_THRESHOLD = _env_int("CACHE_THRESHOLD", 2000)  # SimpleCache: at most this many pages per worker
+
     # Mail: every message goes through the outbox and is delivered by `flask mail send-queued`.
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
     MAIL_PORT = _env_int("MAIL_PORT", 25)
@@ -122,6 +131,7 @@ class Config:
 
 class DevelopmentConfig(Config):
     DEBUG = True
+    VISITOR_PAGE_CACHE_SECONDS = _env_int("VISITOR_PAGE_CACHE_SECONDS", 0)  # see every change at once
     MAIL_CONSOLE = _env_bool("MAIL_CONSOLE", True)
     MAIL_SEND_AFTER_REQUEST = _env_bool("MAIL_SEND_AFTER_REQUEST", True)
 
@@ -140,6 +150,8 @@ class TestingConfig(Config):
     # Tests create posts by brand-new members all the time: the first-posts rule is off (0) unless a test
     # module turns it on through its `app_config`.
     MODERATION_FIRST_POSTS_REVIEW = 0
+    # Tests read pages right after changing data: no visitor page cache unless a test turns it on.
+    VISITOR_PAGE_CACHE_SECONDS = 0
 
 
 class ProductionConfig(Config):

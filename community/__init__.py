@@ -10,7 +10,7 @@ from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from community.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
+from community.extensions import babel, bootstrap, cache, csrf, db, limiter, login_manager, migrate
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -78,6 +78,7 @@ def _init_extensions(app: Flask) -> None:
     )
     csrf.init_app(app)
     limiter.init_app(app)
+    cache.init_app(app)
     bootstrap.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
 

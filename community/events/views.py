@@ -43,6 +43,7 @@ from community.extensions import db
 from community.forms import show_refusal
 from community.i18n import LANGUAGES, is_country
 from community.notifications.services import register_target
+from community.page_cache import cached_for_visitors
 from community.types import utcnow
 
 bp = Blueprint("events", __name__, url_prefix="/events", template_folder="templates")
@@ -118,6 +119,7 @@ def _render_list(past: bool):
 
 
 @bp.route("/")
+@cached_for_visitors
 def list_events():
     return _render_list(past=False)
 
@@ -225,6 +227,7 @@ def _thread_url(event) -> str | None:
 
 
 @bp.route("/<int:event_id>")
+@cached_for_visitors
 def show_event(event_id):
     return _render_event(_get_event_or_404(event_id))
 

@@ -11,6 +11,7 @@ from community.forum.forms import CategoryForm, EditPostForm, NewThreadForm, Rep
 from community.forum.models import Category
 from community.i18n import LANGUAGES, current_language
 from community.notifications.services import register_target
+from community.page_cache import cached_for_visitors
 
 bp = Blueprint("forum", __name__, template_folder="templates", url_prefix="/forum")
 
@@ -85,11 +86,13 @@ def _filter_args(language, tag) -> dict:
 
 
 @bp.route("/")
+@cached_for_visitors
 def index():
     return render_template("forum/index.html", categories=services.list_categories())
 
 
 @bp.route("/latest")
+@cached_for_visitors
 def latest_threads():
     language, tag = _list_filters()
     pagination = services.list_threads(current_user, _page_argument(), language=language, tag=tag)
@@ -101,6 +104,7 @@ def latest_threads():
 
 
 @bp.route("/c/<slug>")
+@cached_for_visitors
 def show_category(slug):
     category = _category_or_404(slug)
     language, tag = _list_filters()
@@ -119,6 +123,7 @@ def show_category(slug):
 
 
 @bp.route("/t/<int:thread_id>")
+@cached_for_visitors
 def show_thread(thread_id):
     found = services.get_thread_for_reader(current_user, thread_id)
     if found is None or not services.can_see_thread(current_user, found[0]):

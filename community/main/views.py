@@ -8,12 +8,14 @@ from community.accounts import services as accounts
 from community.extensions import csrf, db
 from community.i18n import SESSION_LOCALE_KEY
 from community.main.forms import LanguageForm
+from community.page_cache import cached_for_visitors
 from community.urls import safe_next_url
 
 bp = Blueprint("main", __name__, template_folder="templates")
 
 
 @bp.route("/")
+@cached_for_visitors
 def index():
     if current_user.is_authenticated:
         return render_template("main/dashboard.html")

@@ -8,6 +8,7 @@ from community.errors import ActionRefused, PermissionDenied
 from community.extensions import db, login_manager
 from community.forms import require_one_click, show_refusal
 from community.i18n import current_language
+from community.page_cache import cached_for_visitors
 from community.profiles import directory, services
 from community.profiles.avatars import MAX_UPLOAD_BYTES, initials, initials_colour
 from community.profiles.forms import (
@@ -60,6 +61,7 @@ def profile_counterparts(user):
 
 
 @bp.route("/members")
+@cached_for_visitors
 def list_members():
     form = DirectoryForm(directory.list_member_countries(), formdata=request.args)
     if request.args and not form.validate():
@@ -81,6 +83,7 @@ def list_members():
 
 
 @bp.route("/members/<int:user_id>")
+@cached_for_visitors
 def show_profile(user_id):
     member = db.get_or_404(User, user_id)
     if not services.can_see_profile(current_user, member):
