@@ -134,6 +134,7 @@ def _register_blueprints(app: Flask) -> None:
     from community.moderation.setup import init_app as init_moderation
     from community.moderation.views import bp as moderation_bp
     from community.notifications.views import bp as notifications_bp
+    from community.opportunities.views import bp as opportunities_bp
     from community.profiles.views import bp as profiles_bp
     from community.search.views import bp as search_bp
 
@@ -144,6 +145,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(forum_bp)
     app.register_blueprint(events_bp)
     app.register_blueprint(search_bp)
+    app.register_blueprint(opportunities_bp)
     app.register_blueprint(messages_bp)
     app.register_blueprint(moderation_bp)
     app.register_blueprint(digests_bp)

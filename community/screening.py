@@ -48,7 +48,8 @@ def register_hold(hold: Callable[..., None]) -> None:
 def screen(author, text: str, *, kind: str, language: str | None = None) -> Screening:
     """The strictest answer of the registered screeners for this new text by `author`.
 
-    `kind` is "post", "thread" or "event"; moderators' own text is screened too (a screener may skip them).
+    `kind` is "post", "thread", "event" or "opportunity"; moderators' own text is screened too (a screener
+    may skip them).
     """
     answers = [screener(author, text, kind=kind, language=language) for screener in _hooks()["screeners"]]
     return max((answer for answer in answers if answer), key=lambda answer: answer.verdict, default=PUBLISH)

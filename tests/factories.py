@@ -151,3 +151,52 @@ def make_event(*, organizer=None, starts_in=None, hours: float = 2, commit: bool
     if commit:
         db.session.commit()
     return event
+
+
+def make_opportunity(*, author=None, field="licensing", territories=(), agreements=(), commit: bool = True,
+                     **overrides):  # fmt: skip
+    """An opportunity stored directly (no screening, deadline may lie in the past); `field` is a taxonomy slug,
+    `territories` ISO country codes, `agreements` AgreementType values or members."""
+    from sqlalchemy import select
+
+    from community.markdown import render_markdown
+    from community.opportunities.models import (
+        AgreementType,
+        IPStatus,
+        Opportunity,
+        OpportunityAgreement,
+        OpportunityKind,
+        OpportunityStatus,
+        OpportunityTerritory,
+        Sector,
+    )
+    from community.profiles.models import ExpertiseArea
+    from community.profiles.services import ensure_default_expertise
+
+    area = db.session.scalar(select(ExpertiseArea).where(ExpertiseArea.slug == field))
+    if area is None:
+        ensure_default_expertise()
+        area = db.session.scalar(select(ExpertiseArea).where(ExpertiseArea.slug == field))
+    author = author or make_user()
+    values = {
+        "kind": OpportunityKind.TECHNOLOGY_OFFER,
+        "title": "Biodegradable packaging film from cassava starch",
+        "summary": "A patented film for food packaging, available for licensing.",
+        "description": "Developed at a **public university**; pilot-scale production.",
+        "language": "es",
+        "sector": Sector.AGRI_FOOD,
+        "trl": 5,
+        "ip_status": IPStatus.PATENT_APPLICATION,
+        "institution": "Universidad Nacional",
+        "country": author.country,
+        "status": OpportunityStatus.OPEN,
+    }
+    values.update(overrides)
+    values.setdefault("description_html", str(render_markdown(values["description"])))
+    opportunity = Opportunity(author=author, field=area, **values)
+    opportunity.territory_rows = [OpportunityTerritory(country=code) for code in territories]
+    opportunity.agreement_rows = [OpportunityAgreement(agreement=AgreementType(a).value) for a in agreements]
+    db.session.add(opportunity)
+    if commit:
+        db.session.commit()
+    return opportunity

@@ -8,8 +8,9 @@ import pytest
 from babel.messages.pofile import read_po
 from flask_babel import force_locale, gettext
 
-from community.digests.content import DigestContent, ThreadItem
+from community.digests.content import DigestContent, OpportunityItem, ThreadItem
 from community.mail import queue_email
+from community.opportunities.models import OpportunityKind
 from scripts.check_translations import CATALOG_LANGUAGES, problems, source_msgids
 from tests.factories import make_user
 
@@ -105,7 +106,12 @@ _DIGEST = DigestContent(
     replies=[ThreadItem(1, "Licencias", _DIGEST_URL, "Licenciamiento", "Lucía", 2, False, 3,
                         datetime(2026, 6, 2, tzinfo=UTC))],  # fmt: skip
     unread_messages=1,
-    links={"forum": "http://localhost/forum/", "events": "http://localhost/events/",
+    opportunities=[OpportunityItem(1, "Biofungicida", OpportunityKind.TECHNOLOGY_OFFER, "Para soja.", "Embrapa", "BR",
+                                   "pt", "Agroalimentos", "http://localhost/opportunities/1",
+                                   datetime(2026, 6, 2, tzinfo=UTC))],  # fmt: skip
+    more_opportunities=1,
+    links={"opportunities": "http://localhost/opportunities/",
+           "forum": "http://localhost/forum/", "events": "http://localhost/events/",
            "members": "http://localhost/members", "messages": "http://localhost/messages/",
            "settings": "http://localhost/account/notifications"},  # fmt: skip
 )

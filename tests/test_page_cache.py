@@ -83,12 +83,14 @@ def test_errors_are_not_kept(app):
 
 
 def test_every_page_visitors_read_most_is_kept(app, thread, count_queries):
-    from tests.factories import make_event, make_profile
+    from tests.factories import make_event, make_opportunity, make_profile
 
     event = make_event(title="Reunión de seguimiento")
+    opportunity = make_opportunity(title="Vacuna termoestable")
     make_profile(make_user(display_name="Rosa Quispe"), visibility="public")
     paths = ["/", "/forum/", "/forum/latest", f"/forum/c/{thread.category.slug}", f"/forum/t/{thread.id}",
-             "/events/", f"/events/{event.id}", "/members", "/search?q=reunion"]  # fmt: skip
+             "/events/", f"/events/{event.id}", "/members", "/search?q=vacuna", "/opportunities/",
+             f"/opportunities/{opportunity.id}"]  # fmt: skip
     for path in paths:
         assert app.test_client().get(path).status_code == 200, path
 

@@ -49,6 +49,7 @@ TARGET_KIND_LABELS = {
     "event": _l("Event"),
     "profile": _l("Profile"),
     "message": _l("Private message"),
+    "opportunity": _l("Opportunity"),
     "member": _l("Member"),
     "category": _l("Forum category"),
     "expertise": _l("Expertise area"),

@@ -6,9 +6,11 @@ from datetime import datetime
 from community.accounts.models import User
 from community.digests.models import DigestFrequency
 from community.events.models import Event
+from community.opportunities.models import OpportunityKind
 
 # The kinds of item recorded in `digest_items`.
 THREAD, EVENT, EVENT_CHANGE, MEMBER = "thread", "event", "event_change", "member"
+OPPORTUNITY = "opportunity"
 
 
 @dataclass
@@ -58,6 +60,22 @@ class MemberItem:
 
 
 @dataclass
+class OpportunityItem:
+    """A new opportunity in the member's field: `field` is the name of its field in the member's language."""
+
+    opportunity_id: int
+    title: str
+    kind: OpportunityKind
+    summary: str
+    institution: str
+    country: str | None
+    language: str
+    field: str
+    url: str
+    created_at: datetime
+
+
+@dataclass
 class DigestContent:
     """One member's digest, in the order it is shown (see the module's docstring)."""
 
@@ -68,6 +86,7 @@ class DigestContent:
     has_new_messages: bool = False
     threads: list[ThreadItem] = field(default_factory=list)
     events: list[EventItem] = field(default_factory=list)
+    opportunities: list[OpportunityItem] = field(default_factory=list)
     members: list[MemberItem] = field(default_factory=list)
     reply_total: int = 0  # new posts in all of `replies`, those cut off included
     new_threads_total: int = 0  # new threads among `threads`, those cut off included
@@ -76,6 +95,7 @@ class DigestContent:
     more_threads: int = 0
     more_event_changes: int = 0
     more_events: int = 0
+    more_opportunities: int = 0
     more_members: int = 0
     links: dict[str, str] = field(default_factory=dict)  # the site's pages the e-mail links to
 
@@ -92,12 +112,19 @@ class DigestContent:
         return len(self.events) + self.more_events + len(self.event_changes) + self.more_event_changes
 
     @property
+    def opportunity_count(self) -> int:
+        return len(self.opportunities) + self.more_opportunities
+
+    @property
     def member_count(self) -> int:
         return len(self.members) + self.more_members
 
     @property
     def item_count(self) -> int:
-        return len(self.replies) + len(self.threads) + len(self.event_changes) + len(self.events) + len(self.members)
+        return (
+            len(self.replies) + len(self.threads) + len(self.event_changes) + len(self.events)
+            + len(self.opportunities) + len(self.members)
+        )  # fmt: skip
 
     @property
     def is_empty(self) -> bool:
@@ -109,5 +136,6 @@ class DigestContent:
         items = [(THREAD, item.thread_id, item.last_number) for item in (*self.replies, *self.threads)]
         items += [(EVENT_CHANGE, item.event.id, item.event.sequence) for item in self.event_changes]
         items += [(EVENT, item.event.id, 0) for item in self.events]
+        items += [(OPPORTUNITY, item.opportunity_id, 0) for item in self.opportunities]
         items += [(MEMBER, item.user_id, 0) for item in self.members]
         return items

@@ -75,7 +75,7 @@ class Digest(db.Model):
 class DigestItem(db.Model):
     """Something a digest told its member about, so that no later digest repeats it.
 
-    `kind` is "thread", "event", "event_change" or "member"; `number` is the highest post number of a
+    `kind` is "thread", "event", "event_change", "opportunity" or "member"; `number` is the highest post number of a
     thread that was counted, the event's sequence for a change, else 0.
     """
 

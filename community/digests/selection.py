@@ -10,6 +10,9 @@ What a member is told about, since their previous digest (or the start of the pe
 - the number of their unread private messages (never who wrote them or what);
 - new and active threads in the categories they watch, written in the languages they read;
 - upcoming events announced in their country or online;
+- new open opportunities in their expertise: the opportunity's field, or the area its sector names, is one
+  of the member's areas (published since their previous digest, whether or not they visited since: the
+  list does not single out what fits them);
 - new members who share an area of expertise with them and work in another country.
 
 Nothing hidden by moderators, held for review or deleted; nothing by a member they blocked or who blocked
@@ -23,7 +26,8 @@ their own conversations, then changes to events they are going to, then the coun
 messages), then what they chose to follow (their categories: the most active threads first, i.e. the
 most new posts, a thread started in the window counting NEW_THREAD_WEIGHT more, then the most recent
 activity; new threads are marked), then what is near them (events in their country before online ones,
-the soonest first), then people they may want to know (the most shared areas first, then the newest).
+the soonest first), then opportunities in their expertise (those of their field before those of their sector
+only, then the newest), then people they may want to know (the most shared areas first, then the newest).
 Each list is cut at a few items, with the number left over and a link to the page that has them all.
 """
 
@@ -34,17 +38,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, false, func, or_, select
+from sqlalchemy import Row, and_, false, func, or_, select
 
 from community.accounts.models import User
 from community.digests.content import (
     EVENT,
     EVENT_CHANGE,
     MEMBER,
+    OPPORTUNITY,
     THREAD,
     DigestContent,
     EventItem,
     MemberItem,
+    OpportunityItem,
     Recipient,
     ThreadItem,
 )
@@ -55,6 +61,7 @@ from community.forum.models import Category, CategoryWatch, Post, Thread, Thread
 from community.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from community.mail.services import external_url
 from community.messages.models import Block, ConversationParticipant
+from community.opportunities.models import SECTOR_EXPERTISE, Opportunity, OpportunityStatus
 from community.profiles.models import ExpertiseArea, Profile, profile_expertise
 
 REPLIES_SHOWN = 10
@@ -62,6 +69,7 @@ THREADS_SHOWN = 10
 EVENT_CHANGES_SHOWN = 10
 EVENTS_SHOWN = 5
 MEMBERS_SHOWN = 5
+OPPORTUNITIES_SHOWN = 5
 # A thread started in the window weighs as much as this many more replies: new threads are news.
 NEW_THREAD_WEIGHT = 3
 
@@ -108,10 +116,13 @@ class Catalog:
             category.id: {language: category.name_in(language)[0] for language in LANGUAGES}
             for category in db.session.scalars(select(Category))
         }
+        areas = list(db.session.scalars(select(ExpertiseArea)))
         self.areas = {
-            area.id: (area.position, {language: area.name(language) for language in LANGUAGES})
-            for area in db.session.scalars(select(ExpertiseArea))
+            area.id: (area.position, {language: area.name(language) for language in LANGUAGES}) for area in areas
         }
+        # The area each opportunity sector names (health → "health-technologies"), by id.
+        slugs = {area.slug: area.id for area in areas}
+        self.sector_areas = {sector: slugs[slug] for sector, slug in SECTOR_EXPERTISE.items() if slug in slugs}
         self._activity_since = None
         self._activity: tuple[dict[int, _ThreadRow], dict[tuple, list[_ThreadRow]]] = ({}, {})
 
@@ -209,6 +220,7 @@ class _Batch:
         self._load_threads()
         self._load_events()
         self._load_members()
+        self._load_opportunities()
         self._load_messages()
 
     def url(self, endpoint: str, **values) -> str:
@@ -344,6 +356,43 @@ class _Batch:
             self.newcomers[user_id] = (name, country, created_at)
             self.newcomers_by_area[area].append(user_id)
 
+    def _load_opportunities(self) -> None:
+        """The open opportunities published in the window, in the fields (or sectors) of the batch's members."""
+        areas = {area for chosen in self.expertise.values() for area in chosen}
+        self.opportunities: dict[int, Row] = {}
+        self.opportunities_by_area: dict[int, list[int]] = defaultdict(list)
+        if not areas:
+            return
+        area_of_sector = self.catalog.sector_areas
+        sectors = sorted((sector for sector, area in area_of_sector.items() if area in areas), key=lambda s: s.value)
+        rows = db.session.execute(
+            select(
+                Opportunity.id, Opportunity.title, Opportunity.kind, Opportunity.summary, Opportunity.institution,
+                Opportunity.country, Opportunity.language, Opportunity.field_id, Opportunity.sector,
+                Opportunity.author_id, Opportunity.created_at,
+            )
+            .join(User, User.id == Opportunity.author_id)
+            .where(
+                Opportunity.status == OpportunityStatus.OPEN,
+                Opportunity.is_hidden == false(),
+                Opportunity.awaiting_review == false(),
+                Opportunity.created_at > self.since,
+                Opportunity.created_at <= self.now,
+                or_(Opportunity.deadline.is_(None), Opportunity.deadline >= self.now.date()),
+                or_(Opportunity.field_id.in_(sorted(areas)), Opportunity.sector.in_(sectors)),
+                User.deleted_at.is_(None),
+                _not_suspended(self.now),
+            )
+        )  # fmt: skip
+        for row in rows:
+            self.opportunities[row.id] = row
+            self.opportunities_by_area[row.field_id].append(row.id)
+            sector_area = area_of_sector.get(row.sector)
+            if sector_area is not None and sector_area != row.field_id:
+                self.opportunities_by_area[sector_area].append(row.id)
+        if self.opportunities:
+            self.links["opportunities"] = self.url("opportunities.list_opportunities")
+
     def _load_messages(self) -> None:
         rows = db.session.execute(
             select(
@@ -365,6 +414,7 @@ class _Batch:
         sent = self.sent.get(user.id, {})
         self._threads_for(content, user, blocked, sent)
         self._events_for(content, user, blocked, sent)
+        self._opportunities_for(content, user, blocked, sent)
         self._members_for(content, user, blocked, sent)
         count, last_message_at = self.unread.get(user.id, (0, None))
         content.unread_messages = count
@@ -472,6 +522,46 @@ class _Batch:
                 if len(shown) < EVENTS_SHOWN:
                     shown.append(EventItem(event, self.url("events.show_event", event_id=event_id), in_country))
         content.events, content.more_events = shown, count - len(shown)
+
+    def _opportunities_for(self, content: DigestContent, user: User, blocked: set[int], sent) -> None:
+        mine = self.expertise.get(user.id)
+        if not mine or not self.opportunities:
+            return
+        since = content.recipient.since
+        found: dict[int, int] = {}  # opportunity id → how it fits: 2 for its field, 1 for its sector only
+        for area in mine:
+            for opportunity_id in self.opportunities_by_area.get(area, ()):
+                fit = 2 if self.opportunities[opportunity_id].field_id == area else 1
+                found[opportunity_id] = max(found.get(opportunity_id, 0), fit)
+        ranked = []
+        for opportunity_id, fit in found.items():
+            row = self.opportunities[opportunity_id]
+            if (
+                row.author_id == user.id
+                or row.author_id in blocked
+                or row.created_at <= since
+                or (OPPORTUNITY, opportunity_id) in sent
+            ):
+                continue
+            ranked.append((-fit, -row.created_at.timestamp(), opportunity_id))
+        ranked.sort()
+        content.opportunities = [self._opportunity_item(user, self.opportunities[found_id])
+                                 for *_, found_id in ranked[:OPPORTUNITIES_SHOWN]]  # fmt: skip
+        content.more_opportunities = max(len(ranked) - OPPORTUNITIES_SHOWN, 0)
+
+    def _opportunity_item(self, user: User, row: Row) -> OpportunityItem:
+        return OpportunityItem(
+            opportunity_id=row.id,
+            title=row.title,
+            kind=row.kind,
+            summary=row.summary,
+            institution=row.institution,
+            country=row.country,
+            language=row.language,
+            field=self.catalog.area_name(row.field_id, user.locale),
+            url=self.url("opportunities.show_opportunity", opportunity_id=row.id),
+            created_at=row.created_at,
+        )
 
     def _members_for(self, content: DigestContent, user: User, blocked: set[int], sent) -> None:
         mine = self.expertise.get(user.id)

@@ -165,6 +165,8 @@ class DigestSubject:
             parts.append(ngettext("%(num)d active thread", "%(num)d active threads", content.active_thread_count))
         if content.event_count:
             parts.append(ngettext("%(num)d event", "%(num)d events", content.event_count))
+        if content.opportunity_count:
+            parts.append(ngettext("%(num)d new opportunity", "%(num)d new opportunities", content.opportunity_count))
         if content.member_count:
             parts.append(ngettext("%(num)d new member", "%(num)d new members", content.member_count))
         if content.unread_messages:

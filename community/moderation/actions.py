@@ -24,10 +24,11 @@ from community.forum.models import Category, Post, Thread
 from community.i18n import LANGUAGES
 from community.mail import external_url, queue_email
 from community.moderation.models import CannedReply, CaseStatus, ContentKind, ModerationCase, Report
-from community.moderation.reports import HIDEABLE, Item, find_item, set_item_hidden
+from community.moderation.reports import HIDEABLE, Item, find_item, opportunity_item, set_item_hidden
 from community.moderation.scopes import can_moderate
 from community.notifications.models import NotificationKind, NotificationTopic
 from community.notifications.services import members_wanting_email, notify
+from community.opportunities import services as opportunities
 from community.types import utcnow
 
 STALE = _l("This case has already been handled.")
@@ -41,14 +42,15 @@ NOT_PINNED = _l("This thread is not pinned.")
 SAME_CATEGORY = _l("The thread is already in this category.")
 SAME_TEXT = _l("The text is unchanged.")
 
-# How notifications about each kind of item link to it (forum threads and profiles are registered by
-# moderation's views; the others by their own areas).
+# How notifications about each kind of item link to it (forum threads, profiles and opportunities are
+# registered by moderation's views; the others by their own areas).
 NOTIFICATION_TARGETS = {
     ContentKind.POST: ("forum_post", "forum.show_post", "post_id"),
     ContentKind.THREAD: ("forum_thread", "forum.show_thread", "thread_id"),
     ContentKind.EVENT: ("event", "events.show_event", "event_id"),
     ContentKind.PROFILE: ("member_profile", "profiles.show_profile", "user_id"),
     ContentKind.MESSAGE: ("message", "messages.show_message", "message_id"),
+    ContentKind.OPPORTUNITY: ("opportunity", "opportunities.show_opportunity", "opportunity_id"),
 }
 
 
@@ -120,13 +122,14 @@ def item_of_event(event) -> Item:
 
 
 def permissions_for(user, kind: str, obj) -> tuple[bool, bool]:
-    """(may organise, may decide) for a post, thread or event shown on its page: the template's buttons.
+    """(may organise, may decide) for a post, thread, event or opportunity shown on its page: the template's buttons.
 
     Costs nothing for members; for a coordinator, one query per request for their scopes.
     """
     if not (user.is_authenticated and user.is_moderator):
         return False, False
-    item = {"post": item_of_post, "thread": item_of_thread, "event": item_of_event}[kind](obj)
+    item = {"post": item_of_post, "thread": item_of_thread, "event": item_of_event,
+            "opportunity": opportunity_item}[kind](obj)  # fmt: skip
     return can_act(user, item), can_judge(user, item)
 
 
@@ -150,9 +153,8 @@ def buttons_for(user, entry) -> list[str]:
     buttons = ["dismiss"] if outranks(user, case.author) else []
     if obj is None or case.kind not in HIDEABLE:
         return buttons
-    item = {ContentKind.POST: item_of_post, ContentKind.THREAD: item_of_thread, ContentKind.EVENT: item_of_event}[
-        case.kind
-    ](obj)
+    item = {ContentKind.POST: item_of_post, ContentKind.THREAD: item_of_thread, ContentKind.EVENT: item_of_event,
+            ContentKind.OPPORTUNITY: opportunity_item}[case.kind](obj)  # fmt: skip
     if can_judge(user, item):
         if _is_held(item) and not item.is_hidden:
             buttons += ["approve", "reject"]
@@ -348,7 +350,7 @@ def _hideable(item: Item) -> None:
 
 
 def hide(moderator: User, item: Item, decision: Decision | None = None) -> None:
-    """Hide a post, thread or event behind a placeholder; nothing of it is deleted."""
+    """Hide a post, thread, event or opportunity from members; nothing of it is deleted."""
     decision = decision or Decision()
     _hideable(item)
     cases = _begin(moderator, item, decision, judging=True)
@@ -359,7 +361,7 @@ def hide(moderator: User, item: Item, decision: Decision | None = None) -> None:
 
 
 def restore(moderator: User, item: Item, decision: Decision | None = None) -> None:
-    """Show a hidden post, thread or event again, exactly as it was."""
+    """Show a hidden post, thread, event or opportunity again, exactly as it was."""
     decision = decision or Decision()
     _hideable(item)
     cases = _begin(moderator, item, decision, judging=True)
@@ -393,6 +395,8 @@ def approve(moderator: User, item: Item, decision: Decision | None = None) -> No
         _refuse(NOT_HELD)
     if item.kind is ContentKind.EVENT:
         events.publish_event(item.obj)
+    elif item.kind is ContentKind.OPPORTUNITY:
+        opportunities.publish_held_opportunity(item.obj)
     else:
         forum.publish_post(item.obj.first_post if item.kind is ContentKind.THREAD else item.obj)
     _finish(moderator, item, AuditAction.APPROVE_CONTENT, decision, cases, resolves=True)

@@ -21,6 +21,7 @@ class ContentKind(enum.Enum):
     EVENT = "event"
     PROFILE = "profile"
     MESSAGE = "message"
+    OPPORTUNITY = "opportunity"  # a technology offer or request, a collaboration call, an expertise offer
 
 
 class ReportReason(enum.Enum):

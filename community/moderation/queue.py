@@ -20,6 +20,7 @@ from community.forum.models import Post, Thread
 from community.messages.models import Message
 from community.moderation.models import CaseStatus, ContentKind, ModerationCase, Report, ReportReason, Signal
 from community.moderation.scopes import case_in_scope, is_moderator_id, narrow_to_scopes
+from community.opportunities.models import Opportunity
 from community.profiles.models import Profile
 
 CASES_PER_PAGE = 20
@@ -32,6 +33,7 @@ KIND_LABELS = {
     ContentKind.EVENT: _l("Event"),
     ContentKind.PROFILE: _l("Profile"),
     ContentKind.MESSAGE: _l("Private message"),
+    ContentKind.OPPORTUNITY: _l("Opportunity"),
 }
 
 
@@ -49,7 +51,7 @@ class QueueEntry:
 
     case: ModerationCase
     reports: list[Report] = field(default_factory=list)
-    item: Post | Thread | Event | User | Message | None = None  # None: the item no longer exists
+    item: Post | Thread | Event | User | Message | Opportunity | None = None  # None: the item no longer exists
     profile: Profile | None = None  # a reported member's profile
     # A reported message: it and the messages just before and after it in its conversation, nothing more.
     messages: list[Message] = field(default_factory=list)
@@ -191,6 +193,11 @@ def _load_events(ids: list[int]) -> dict[int, Event]:
     return {event.id: event for event in db.session.scalars(query)}
 
 
+def _load_opportunities(ids: list[int]) -> dict[int, Opportunity]:
+    query = select(Opportunity).where(Opportunity.id.in_(ids)).options(joinedload(Opportunity.field))
+    return {opportunity.id: opportunity for opportunity in db.session.scalars(query)}
+
+
 def _load_profiles(ids: list[int]) -> dict[int, Profile]:
     return {profile.user_id: profile for profile in db.session.scalars(select(Profile).where(Profile.user_id.in_(ids)))}
 
@@ -228,6 +235,7 @@ _LOADERS = {
     ContentKind.EVENT: _load_events,
     ContentKind.PROFILE: _load_profiles,
     ContentKind.MESSAGE: _load_messages,
+    ContentKind.OPPORTUNITY: _load_opportunities,
 }
 
 

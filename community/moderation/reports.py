@@ -1,8 +1,9 @@
 """Members report content to the moderators: one open report per member per item, gathered in cases.
 
-An item is a post, a thread, an event, a member's profile or a private message, named by its
-ContentKind and id (a profile by its member's id). Reports of an item join its open ModerationCase (one
-per item); once enough distinct members have reported a post, thread or event, it is hidden at once.
+An item is a post, a thread, an event, a member's profile, a private message or an opportunity, named by
+its ContentKind and id (a profile by its member's id). Reports of an item join its open ModerationCase (one
+per item); once enough distinct members have reported a post, thread, event or opportunity, it is hidden
+at once.
 """
 
 from dataclasses import dataclass
@@ -25,12 +26,14 @@ from community.forum.models import Post, Thread
 from community.messages import services as messages
 from community.messages.models import Message
 from community.moderation.models import CaseStatus, ContentKind, ModerationCase, Report, ReportReason, Signal
+from community.opportunities import services as opportunities
+from community.opportunities.models import Opportunity
 from community.profiles.services import can_see_profile
 from community.types import utcnow
 
 NOTE_MAX = 1000
 # Kinds that can be hidden (by a moderator, or automatically after enough reports).
-HIDEABLE = (ContentKind.POST, ContentKind.THREAD, ContentKind.EVENT)
+HIDEABLE = (ContentKind.POST, ContentKind.THREAD, ContentKind.EVENT, ContentKind.OPPORTUNITY)
 
 ALREADY_REPORTED = _l("You have already reported this. Moderators will look at it.")
 NOTE_TOO_LONG = _l("The note can have at most %(num)d characters.", num=NOTE_MAX)
@@ -42,7 +45,7 @@ class Item:
 
     kind: ContentKind
     target_id: int
-    obj: Post | Thread | Event | User | Message
+    obj: Post | Thread | Event | User | Message | Opportunity
     author: User | None  # who wrote it (the member, for a profile)
     country: str | None  # for coordinators' scopes
     category_id: int | None
@@ -72,6 +75,13 @@ def _post_item(post: Post) -> Item:
 def _thread_item(thread: Thread) -> Item:
     author = thread.author
     return Item(ContentKind.THREAD, thread.id, thread, author, author.country, thread.category_id, thread.title)
+
+
+def opportunity_item(opportunity: Opportunity) -> Item:
+    """An opportunity as an Item: its country (else its author's) puts it in a coordinator's scope."""
+    author = opportunity.author
+    country = opportunity.country or (author.country if author else None)
+    return Item(ContentKind.OPPORTUNITY, opportunity.id, opportunity, author, country, None, opportunity.title)
 
 
 def find_item(kind: ContentKind, target_id: int) -> Item | None:
@@ -110,6 +120,11 @@ def find_item(kind: ContentKind, target_id: int) -> Item | None:
         author = message.author
         return Item(kind, message.id, message, author, author.country if author else None, None,
                     message.conversation.subject)  # fmt: skip
+    if kind is ContentKind.OPPORTUNITY:
+        opportunity = db.session.scalar(
+            select(Opportunity).where(Opportunity.id == target_id).options(joinedload(Opportunity.author))
+        )
+        return opportunity_item(opportunity) if opportunity is not None else None
     return None
 
 
@@ -118,7 +133,7 @@ def _is_published(item: Item) -> bool:
         post = item.obj
         return not (post.is_deleted or post.is_hidden or post.awaiting_review or post.thread.is_hidden
                     or post.thread.awaiting_review)  # fmt: skip
-    if item.kind in (ContentKind.THREAD, ContentKind.EVENT):
+    if item.kind in (ContentKind.THREAD, ContentKind.EVENT, ContentKind.OPPORTUNITY):
         return not (item.obj.is_hidden or item.obj.awaiting_review)
     return True
 
@@ -202,13 +217,15 @@ def open_case_for(item: Item) -> ModerationCase:
 
 
 def set_item_hidden(item: Item, hidden: bool) -> None:
-    """Hide or show a post, thread or event through its area's primitive. Only flushes."""
+    """Hide or show a post, thread, event or opportunity through its primitive. Only flushes."""
     if item.kind is ContentKind.POST:
         forum.set_post_hidden(item.obj, hidden)
     elif item.kind is ContentKind.THREAD:
         forum.set_thread_hidden(item.obj, hidden)
     elif item.kind is ContentKind.EVENT:
         events.set_event_hidden(item.obj, hidden)
+    elif item.kind is ContentKind.OPPORTUNITY:
+        opportunities.set_opportunity_hidden(item.obj, hidden)
     else:
         raise ValueError(f"{item.kind} cannot be hidden")
 
@@ -221,8 +238,8 @@ def report_content(reporter: User, kind: ContentKind, target_id: int, reason: Re
 
     Raises PermissionDenied when the reporter cannot see the item or wrote it, ActionRefused when they
     already reported it (while its case is open) or the note is too long. Once
-    MODERATION_AUTO_HIDE_REPORTS distinct members have reported a post, thread or event, it is hidden
-    (an AUTO_HIDE entry in the audit log, by no one) until a moderator decides.
+    MODERATION_AUTO_HIDE_REPORTS distinct members have reported a post, thread, event or opportunity, it is
+    hidden (an AUTO_HIDE entry in the audit log, by no one) until a moderator decides.
     """
     note = (note or "").strip()
     if len(note) > NOTE_MAX:

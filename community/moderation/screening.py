@@ -1,7 +1,7 @@
 """Screening of new content: watched words, a new member's first posts, many links from a newcomer.
 
-The forum and events ask `community.screening.screen()` before they save text; the functions here are
-what answers (registered in `community.moderation.setup`). Content that must wait is saved awaiting
+The forum, events and opportunities ask `community.screening.screen()` before they save text; the functions
+here are what answers (registered in `community.moderation.setup`). Content that must wait is saved awaiting
 review and put in the queue by `hold()`: a moderator publishes it (and its notifications go out then)
 or rejects it.
 """
@@ -24,7 +24,8 @@ from community.moderation.reports import find_item, open_case_for
 from community.screening import Screening, Verdict
 from community.types import utcnow
 
-# Kinds of content the first-posts rule holds: forum posts (a thread is its opening post), not events.
+# Kinds of content the first-posts rule holds: forum posts (a thread is its opening post), not events nor
+# opportunities (watched words and links screen those as any text).
 FORUM_KINDS = ("post", "thread")
 # An http(s) address, or a Markdown link [text](target) counted once whatever its target.
 LINK = re.compile(r"\[[^\]\n]*\]\([^)\s]*\)|https?://[^\s<>()\[\]]+", re.IGNORECASE)
@@ -161,7 +162,8 @@ def screen_links(author, text: str, *, kind: str, language: str | None) -> Scree
 
 def hold(kind: str, target_id: int, author, screening: Screening) -> None:
     """Put content saved awaiting review in the queue: its open case (opened, or joined) waits for approval,
-    with the signal that held it. Only flushes: the forum or events service commits."""
+    with the signal that held it. `kind` is a ContentKind value: "post", "thread", "event" or "opportunity".
+    Only flushes: the forum, events or opportunities service commits."""
     item = find_item(ContentKind(kind), target_id)
     if item is None:
         raise LookupError(f"no {kind} {target_id} to hold")

@@ -1,10 +1,10 @@
 """Keeping the index in step with the content, inside the transaction that changes it.
 
-The forum, events, profiles and accounts know nothing of search (search sits above them). Instead,
-a session listener notes after each flush which threads, posts, events and members changed in a way
-search cares about, and just before the commit rewrites their documents in the same transaction: a
-reply, an edit, a deletion or a profile change is searchable (or gone) the moment it is committed, and
-a rolled-back change leaves the index alone. The cost is bounded: a couple of queries per kind of
+The forum, events, opportunities, profiles and accounts know nothing of search (search sits above them).
+Instead, a session listener notes after each flush which threads, posts, events, opportunities and members
+changed in a way search cares about, and just before the commit rewrites their documents in the same
+transaction: a reply, an edit, a deletion or a profile change is searchable (or gone) the moment it is
+committed, and a rolled-back change leaves the index alone. The cost is bounded: a couple of queries per kind of
 source touched, whatever the size of the site.
 
 Rewriting a document reads its source afresh, so noting a key twice, or for a change that is later
@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from community.accounts.models import User
 from community.events.models import Event
 from community.forum.models import Post, Thread
+from community.opportunities.models import Opportunity
 from community.profiles.models import ExpertiseArea, Institution, Profile
 from community.search import sources
 from community.search.backends import backend_for, delete_documents, documents
@@ -27,9 +28,10 @@ from community.search.models import DocumentKind
 
 PENDING = "search_pending_keys"
 
-# Source keys: ("thread" | "post" | "event" | "member", id), and keys that stand for several documents:
-# a thread's replies (moved or deleted thread), the members with an expertise area or an institution.
-THREAD, POST, EVENT, MEMBER = "thread", "post", "event", "member"
+# Source keys: ("thread" | "post" | "event" | "member" | "opportunity", id), and keys that stand for several
+# documents: a thread's replies (moved or deleted thread), the members and opportunities with an expertise
+# area, the members of an institution.
+THREAD, POST, EVENT, MEMBER, OPPORTUNITY = "thread", "post", "event", "member", "opportunity"
 THREAD_REPLIES, EXPERTISE, INSTITUTION = "thread_replies", "expertise", "institution"
 
 # The attributes whose change changes a document.
@@ -42,6 +44,8 @@ WATCHED = {
               "verified_at", "expertise"),
     User: ("display_name", "handle", "country", "locale", "email_confirmed_at", "is_approved", "deleted_at",
            "created_at"),
+    Opportunity: ("title", "summary", "description_html", "institution", "country", "language", "field_id", "field",
+                  "created_at", "is_hidden", "awaiting_review"),
     ExpertiseArea: ("name_es", "name_pt", "name_en"),
     Institution: ("name",),
 }  # fmt: skip
@@ -61,6 +65,8 @@ def _keys_for(obj, *, is_new: bool = False, is_deleted: bool = False) -> list[tu
         return keys
     if isinstance(obj, Event):
         return [(EVENT, obj.id)]
+    if isinstance(obj, Opportunity):
+        return [(OPPORTUNITY, obj.id)]
     if isinstance(obj, Profile):
         return [(MEMBER, obj.user_id)]
     if isinstance(obj, User):
@@ -115,7 +121,9 @@ def index_keys(session: Session, keys: Iterable[tuple[str, int]]) -> None:
         if object_id is not None:
             by_kind[kind].add(object_id)
     if by_kind.get(EXPERTISE):
-        by_kind[MEMBER].update(sources.members_with_expertise(session, by_kind.pop(EXPERTISE)))
+        area_ids = by_kind.pop(EXPERTISE)
+        by_kind[MEMBER].update(sources.members_with_expertise(session, area_ids))
+        by_kind[OPPORTUNITY].update(sources.opportunities_in_fields(session, area_ids))
     if by_kind.get(INSTITUTION):
         by_kind[MEMBER].update(sources.members_of_institution(session, by_kind.pop(INSTITUTION)))
     backend = backend_for(session)
@@ -124,6 +132,7 @@ def index_keys(session: Session, keys: Iterable[tuple[str, int]]) -> None:
         POST: (DocumentKind.POST, lambda s, ids: sources.reply_rows(s, post_ids=ids)),
         EVENT: (DocumentKind.EVENT, sources.event_rows),
         MEMBER: (DocumentKind.MEMBER, sources.member_rows),
+        OPPORTUNITY: (DocumentKind.OPPORTUNITY, sources.opportunity_rows),
     }
     for name, (kind, build) in builders.items():
         ids = by_kind.get(name)

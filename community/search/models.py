@@ -23,6 +23,7 @@ class DocumentKind(enum.Enum):
     POST = "post"  # a reply (posts numbered 2 and up)
     EVENT = "event"
     MEMBER = "member"  # a member's name and profile; object_id is the user's id
+    OPPORTUNITY = "opportunity"  # a technology offer or request, a collaboration call, an expertise offer
 
 
 class SearchVector(TypeDecorator):

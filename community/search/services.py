@@ -3,8 +3,9 @@
 `search` answers the search page in a constant number of queries, each reading at most MATCH_CAP matches:
 the matches counted per kind (for the tabs), the page of ranked documents, their highlighted
 snippets, and at most one query per kind to load what the results show (threads, replies, events,
-members). The index is kept in step by `community.search.indexing` on every commit; `reindex` rebuilds
-it (`flask search reindex`).
+members, opportunities); `search_opportunity_ids` answers the opportunities list's full-text filter. The
+index is kept in step by `community.search.indexing` on every commit; `reindex` rebuilds it (`flask search
+reindex`).
 """
 
 import re
@@ -22,6 +23,7 @@ from community.events.models import Event
 from community.extensions import db
 from community.forum.models import Post, Thread
 from community.forum.paging import Page
+from community.opportunities.models import Opportunity
 from community.search import indexing, sources
 from community.search.backends import START, STOP, backend_for, documents
 from community.search.models import DocumentKind, SearchDocument
@@ -41,12 +43,13 @@ TABS = {
     "forum": (DocumentKind.THREAD, DocumentKind.POST),
     "events": (DocumentKind.EVENT,),
     "members": (DocumentKind.MEMBER,),
+    "opportunities": (DocumentKind.OPPORTUNITY,),
 }
 # Each filter applies to some kinds only; setting it leaves the others out (a category has no members).
 FILTER_KINDS = {
     "category_id": {DocumentKind.THREAD, DocumentKind.POST},
-    "country": {DocumentKind.EVENT, DocumentKind.MEMBER},
-    "language": {DocumentKind.THREAD, DocumentKind.POST, DocumentKind.EVENT},
+    "country": {DocumentKind.EVENT, DocumentKind.MEMBER, DocumentKind.OPPORTUNITY},
+    "language": {DocumentKind.THREAD, DocumentKind.POST, DocumentKind.EVENT, DocumentKind.OPPORTUNITY},
     "dates": {DocumentKind.THREAD, DocumentKind.POST, DocumentKind.EVENT},
 }
 
@@ -101,7 +104,7 @@ class Result:
     """One search result: what it is, the object it stands for, and its highlighted title and snippet."""
 
     kind: DocumentKind
-    target: object  # Thread, Post, Event or User
+    target: object  # Thread, Post, Event, User or Opportunity
     title: Markup
     snippet: Markup
     language: str
@@ -165,7 +168,7 @@ def search(
     page: int = 1,
     per_page: int = PER_PAGE,
 ) -> SearchResults:
-    """Search threads and replies, events and members for `viewer`, best matches first.
+    """Search threads and replies, events, members and opportunities for `viewer`, best matches first.
 
     `kind` is one of TABS. Quoted phrases must match as written, -words must not appear, accents never
     matter; on PostgreSQL each document is stemmed in its own language. Hostile input is parsed into
@@ -211,6 +214,26 @@ def search(
     return results
 
 
+def search_opportunity_ids(query: str | ParsedQuery, viewer, limit: int = MATCH_CAP) -> list[int]:
+    """The ids of the opportunities matching `query` that `viewer` may find, best match first.
+
+    For the opportunities list's full-text filter, which narrows its own query to these ids. Follows the
+    search page's rules: hidden and held opportunities only for moderators, accents and plurals never
+    matter, hostile input is plain words. At most `limit` (the newest `limit` matches, ranked); an empty
+    list when the query has no word to look for. One statement.
+    """
+    parsed = query if isinstance(query, ParsedQuery) else parse_query(query)
+    if parsed.is_empty or limit <= 0:
+        return []
+    backend = backend_for(db.session)
+    conditions = [*_visibility(viewer), backend.kind == DocumentKind.OPPORTUNITY]
+    candidates = backend.candidates(parsed, conditions, limit)
+    ranked = select(candidates.c.object_id).order_by(
+        candidates.c.rank, candidates.c.dated_at.desc(), candidates.c.id.desc()
+    )
+    return list(db.session.scalars(ranked))
+
+
 def _capped_counts(backend, parsed: ParsedQuery, conditions: list, allowed: set) -> dict[str, int]:
     """{tab: its number among the MATCH_CAP + 1 newest matches}, in one query that reads no more matches."""
     scanned = backend.candidates(parsed, conditions, MATCH_CAP + 1)
@@ -232,7 +255,7 @@ def _page(backend, parsed: ParsedQuery, conditions: list, kinds: set, limit: int
 
 
 def _load_targets(rows) -> dict[tuple[DocumentKind, int], object]:
-    """The threads, replies, events and members of a page of results: one query per kind present."""
+    """The threads, replies, events, members and opportunities of a page of results: one query per kind present."""
     wanted: dict[DocumentKind, list[int]] = {}
     for row in rows:
         wanted.setdefault(row.kind, []).append(row.object_id)
@@ -241,6 +264,7 @@ def _load_targets(rows) -> dict[tuple[DocumentKind, int], object]:
         DocumentKind.POST: (Post, [joinedload(Post.author), joinedload(Post.thread).joinedload(Thread.category)]),
         DocumentKind.EVENT: (Event, []),
         DocumentKind.MEMBER: (User, [joinedload(User.profile)]),
+        DocumentKind.OPPORTUNITY: (Opportunity, [joinedload(Opportunity.field)]),
     }
     found = {}
     for kind, ids in wanted.items():
@@ -257,6 +281,7 @@ _KEY_OF_KIND = {
     DocumentKind.POST: indexing.POST,
     DocumentKind.EVENT: indexing.EVENT,
     DocumentKind.MEMBER: indexing.MEMBER,
+    DocumentKind.OPPORTUNITY: indexing.OPPORTUNITY,
 }
 
 
@@ -283,6 +308,7 @@ def count_sources() -> int:
             select(func.count(Post.id)).where(Post.number > 1),
             select(func.count(Event.id)),
             select(func.count(User.id)),
+            select(func.count(Opportunity.id)),
         )
     )
 
@@ -313,6 +339,7 @@ def reindex(progress: Callable[[int], None] | None = None, batch_size: int = REI
         (select(Post.id).where(Post.number > 1), Post.id, lambda ids: sources.reply_rows(db.session, post_ids=ids)),
         (select(Event.id), Event.id, lambda ids: sources.event_rows(db.session, ids)),
         (select(User.id), User.id, lambda ids: sources.member_rows(db.session, ids)),
+        (select(Opportunity.id), Opportunity.id, lambda ids: sources.opportunity_rows(db.session, ids)),
     ]
     for query, column, build in plans:
         for ids in _batches(query, column, batch_size):

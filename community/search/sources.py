@@ -1,4 +1,5 @@
-"""What each kind of document says: rows of search_documents built from threads, posts, events and members.
+"""What each kind of document says: rows of search_documents built from threads, posts, events, members and
+opportunities.
 
 Read with plain column queries (no ORM objects), in batches of ids, so the same code serves the index
 upkeep after a commit and the full re-index. A source that is gone, deleted or not listable simply
@@ -17,6 +18,7 @@ from community.accounts.models import User
 from community.events.models import Event
 from community.forum.models import Post, Thread
 from community.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from community.opportunities.models import Opportunity
 from community.profiles.models import ExpertiseArea, Institution, Profile, Visibility, profile_expertise
 from community.search.models import DocumentKind
 from community.types import utcnow
@@ -150,6 +152,42 @@ def event_rows(session: Session, event_ids) -> list[dict]:
             )  # fmt: skip
         )
     return rows
+
+
+def opportunity_rows(session: Session, opportunity_ids) -> list[dict]:
+    """An opportunity's document: title, then summary, institution, its field (in every language) and description.
+
+    Dated by its publication; its country is where it comes from. Kept whatever its status (closed ones
+    are still worth finding: the result says they are closed).
+    """
+    query = (
+        select(
+            Opportunity.id, Opportunity.title, Opportunity.summary, Opportunity.description_html,
+            Opportunity.institution, Opportunity.country, Opportunity.language, Opportunity.created_at,
+            ExpertiseArea.name_es, ExpertiseArea.name_pt, ExpertiseArea.name_en,
+            _withheld(Opportunity.is_hidden, Opportunity.awaiting_review),
+        )
+        .outerjoin(ExpertiseArea, ExpertiseArea.id == Opportunity.field_id)
+        .where(Opportunity.id.in_(list(opportunity_ids)))
+    )  # fmt: skip
+    rows = []
+    for row in session.execute(query):
+        field = " · ".join(name for name in dict.fromkeys((row.name_es, row.name_pt, row.name_en)) if name)
+        body = "\n".join(
+            part for part in (row.summary, row.institution, field, html_to_text(row.description_html)) if part
+        )
+        rows.append(
+            _row(
+                DocumentKind.OPPORTUNITY, row.id, title=row.title, body=body, language=row.language,
+                country=row.country, dated_at=row.created_at, is_hidden=bool(row.withheld),
+            )  # fmt: skip
+        )
+    return rows
+
+
+def opportunities_in_fields(session: Session, area_ids) -> list[int]:
+    """The opportunities of these fields of the expertise taxonomy (their documents name the field)."""
+    return list(session.scalars(select(Opportunity.id).where(Opportunity.field_id.in_(list(area_ids)))))
 
 
 def member_rows(session: Session, user_ids) -> list[dict]:

@@ -1,6 +1,6 @@
 """The demo network: realistic members from the conference's eight countries.
 
-Later areas add their own demo content (profiles, threads, events) by extending `load_demo`.
+Later areas add their own demo content (profiles, threads, events, opportunities) by extending `load_demo`.
 """
 
 from community.accounts.models import Role, User
@@ -10,6 +10,7 @@ from community.extensions import db
 from community.forum.demo import load_forum_demo
 from community.i18n import default_timezone_for
 from community.messages.demo import load_messages_demo
+from community.opportunities.demo import load_opportunities_demo
 from community.profiles.demo import load_profiles_demo
 from community.types import utcnow
 
@@ -66,4 +67,5 @@ def load_demo(only_if_empty: bool = False) -> int | None:
     load_events_demo()
     load_profiles_demo()
     load_messages_demo()
+    load_opportunities_demo()
     return created

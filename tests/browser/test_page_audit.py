@@ -29,7 +29,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("audit_tools")]
 NOT_PAGES = {
     "static", "bootstrap.static", "main.healthz", "forum.latest_feed", "forum.category_feed", "profiles.show_avatar",
     "events.atom_feed", "events.download_ics", "events.export_attendees", "events.calendar_feed",
-    "moderation.export_audit_log",
+    "moderation.export_audit_log", "opportunities.atom_feed",
 }
 
 
@@ -53,6 +53,7 @@ def url_samples(members: dict[str, User]) -> dict[str, dict]:
         **messages_samples(),
         **moderation_members_samples(members),
         **moderation_queue_samples(members),
+        **opportunities_samples(),
     }
 
 
@@ -251,9 +252,52 @@ def messages_content(app, members):
     services.block_member(members["member"], make_user(display_name="Oferta Imperdível"))
 
 
+def opportunities_samples() -> dict[str, dict]:
+    """Arguments for the opportunities' pages: the member's offer of `opportunities_content`."""
+    from community.opportunities.models import Opportunity
+
+    offer = db.session.scalar(select(Opportunity).order_by(Opportunity.id))
+    return {
+        "opportunities.show_opportunity": {"opportunity_id": offer.id},
+        "opportunities.edit_opportunity": {"opportunity_id": offer.id},
+    }
+
+
+@pytest.fixture(autouse=True)
+def opportunities_content(app, members, profiles_content):
+    """The member's technology offer (with territories, agreements and a deadline) and the moderator's interest."""
+    from datetime import date, timedelta
+
+    from community.opportunities import services
+    from community.opportunities.services import OpportunityData
+    from community.profiles.models import ExpertiseArea
+
+    biotechnology = db.session.scalar(select(ExpertiseArea.id).where(ExpertiseArea.slug == "biotechnology"))
+    offer = services.publish_opportunity(members["member"], OpportunityData(
+        title="Bioinsumo para controle de pragas na soja", language="pt", kind="technology_offer",
+        summary="Formulação de Bacillus com patente concedida, disponível para licenciamento na região.",
+        description="Testado em **três safras**; eficácia comparável a defensivos químicos.",
+        field_id=biotechnology, sector="agri_food", trl=7, ip_status="granted_patent",
+        patent_numbers="BR 10 2019 012345-6", territories=["AR", "PY", "UY"], agreements=["licence", "co_development"],
+        deadline=date.today() + timedelta(days=90),
+    ))  # fmt: skip
+    services.express_interest(members["moderator"], offer, "Hola, Ana: en México buscamos licenciar bioinsumos.")
+
+
+@pytest.fixture(autouse=True)
+def opportunity_report(app, members, opportunities_content):
+    """An open report of the member's offer: the queue shows an opportunity's case."""
+    from community.moderation import reports
+    from community.moderation.models import ContentKind, ReportReason
+    from community.opportunities.models import Opportunity
+
+    offer = db.session.scalar(select(Opportunity).order_by(Opportunity.id))
+    reports.report_content(members["admin"], ContentKind.OPPORTUNITY, offer.id, ReportReason.CONFIDENTIAL)
+
+
 def search_urls() -> list[str]:
-    """Searches that find the audit's content: the search page with results of every kind, and a tab."""
-    return ["/search?q=S%C3%A3o+Paulo", "/search?q=anterioridade&kind=forum"]
+    """Searches that find the audit's content: the search page with results of every kind, and tabs."""
+    return ["/search?q=S%C3%A3o+Paulo", "/search?q=anterioridade&kind=forum", "/search?q=bioinsumo&kind=opportunities"]
 
 
 def start_urls(app, members) -> list[str]:

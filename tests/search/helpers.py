@@ -87,6 +87,8 @@ def _label(item) -> str:
         return target.body
     if kind == "event":
         return target.title
+    if kind == "opportunity":
+        return target.title
     return target.display_name
 
 

@@ -19,6 +19,7 @@ from tests.factories import (
     make_category,
     make_event,
     make_moderator,
+    make_opportunity,
     make_profile,
     make_thread,
     make_user,
@@ -132,7 +133,7 @@ def test_threads_replies_events_and_members_are_all_searched(visitor):
     kinds = sorted(kind for kind, _label in found("biobanco", visitor))
     assert kinds == ["event", "member", "post", "thread"]
     counts = services.search("biobanco", visitor).counts
-    assert counts == {"all": 4, "forum": 2, "events": 1, "members": 1}
+    assert counts == {"all": 4, "forum": 2, "events": 1, "members": 1, "opportunities": 0}
     assert [kind for kind, _label in found("biobanco", visitor, kind="events")] == ["event"]
 
 
@@ -244,7 +245,7 @@ def test_cancelled_events_are_found_as_the_events_list_shows_them(visitor):
 # Query budget
 
 
-def test_a_search_costs_at_most_seven_queries_whatever_the_number_of_matches(app, count_queries, visitor):
+def test_a_search_costs_at_most_eight_queries_whatever_the_number_of_matches(app, count_queries, visitor):
     def fill(count):
         category = make_category()
         author = make_user()
@@ -253,13 +254,14 @@ def test_a_search_costs_at_most_seven_queries_whatever_the_number_of_matches(app
             forum.reply_to_thread(author, thread, "Otra patente")
             make_event(title=f"Patente {number}", language="es", organizer=author)
             make_profile(make_user(display_name=f"Patente {number}"), visibility=Visibility.PUBLIC)
+            make_opportunity(author=author, title=f"Patente {number}", language="es")
 
     fill(2)
     with count_queries() as small:
         assert {item.kind for item in services.search("patente", visitor).page.items} == set(DocumentKind)
     fill(30)
     with count_queries() as large:
-        assert services.search("patente", visitor).page.total == 128
-    # The capped counts, the page, snippets, and one query per kind shown (all four here).
-    assert small.count == 7
+        assert services.search("patente", visitor).page.total == 160
+    # The capped counts, the page, snippets, and one query per kind shown (all five here).
+    assert small.count == 8
     assert large.count <= small.count, "\n".join(large.statements)

@@ -291,6 +291,7 @@ _TARGET_PAGES = {
     "post": ("forum.show_post", "post_id"),
     "thread": ("forum.show_thread", "thread_id"),
     "event": ("events.show_event", "event_id"),
+    "opportunity": ("opportunities.show_opportunity", "opportunity_id"),
     "profile": ("profiles.show_profile", "user_id"),
     "member": ("profiles.show_profile", "user_id"),
     "category": ("forum.edit_category", "category_id"),

@@ -28,14 +28,15 @@ from community.notifications.services import register_target
 from community.notifications.views import navigation_badge
 from community.urls import safe_next_url
 
-# Where notifications about reported threads and profiles lead (posts, events, messages have theirs), and
-# those carrying a prepared reply.
-for _kind in (ContentKind.THREAD, ContentKind.PROFILE):
+# Where notifications about reported threads, profiles and opportunities lead (posts, events, messages have
+# theirs), and those carrying a prepared reply.
+for _kind in (ContentKind.THREAD, ContentKind.PROFILE, ContentKind.OPPORTUNITY):
     register_target(*actions.NOTIFICATION_TARGETS[_kind])
 register_target(actions.REPLY_TARGET, "moderation.show_reply", "entry_id")
 
 # The content pages' buttons post to /moderation/<kinds>/<id>/<action>.
-URL_KINDS = {"posts": ContentKind.POST, "threads": ContentKind.THREAD, "events": ContentKind.EVENT}
+URL_KINDS = {"posts": ContentKind.POST, "threads": ContentKind.THREAD, "events": ContentKind.EVENT,
+             "opportunities": ContentKind.OPPORTUNITY}  # fmt: skip
 ACTIONS = ("hide", "restore", "approve", "reject", "lock", "unlock", "pin", "unpin")
 # i18n: shown once a moderator's action is done.
 DONE = {
@@ -235,11 +236,11 @@ def _carry_out(action: str, kind: ContentKind, target_id: int, decision: actions
         abort(404)
 
 
-@bp.route("/moderation/<any(posts, threads, events):kinds>/<int:target_id>/"
+@bp.route("/moderation/<any(posts, threads, events, opportunities):kinds>/<int:target_id>/"
           "<any(hide, restore, approve, reject, lock, unlock, pin, unpin):action>", methods=["POST"])  # fmt: skip
 @login_required
 def act_on_content(kinds, target_id, action):
-    """The buttons of the thread, post and event pages (and of the case page's links)."""
+    """The buttons of the thread, post, event and opportunity pages (and of the case page's links)."""
     _require_moderator()
     require_one_click()
     kind = URL_KINDS[kinds]

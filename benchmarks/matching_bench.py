@@ -1,0 +1,297 @@
+"""Counterpart matching over 10,000 members: `python benchmarks/matching_bench.py`.
+
+Fills a scratch database with the members and profiles of `flask seed bench` (10,000 members by default,
+85 % of them with a profile of one to three expertise areas, every organization type, "open to" flags;
+a handful of threads and events only, which matching never reads), verifies one profile in seven at one
+of 60 institutions, and adds opportunities of every kind from those members (2,000 by default: fields,
+sectors, territories, a few closed, hidden or awaiting review). Then it times, over 50 opportunities and
+50 members picked at random (seeded), `suggest_members`, `matching_opportunities` and
+`matches_for_member` as an opportunity page and the dashboard call them (objects fresh from the
+database, page language Spanish), and prints the median, the 95th percentile and the SQL statements
+per call. The target: suggest_members under 50 ms for 10,000 members.
+
+    python benchmarks/matching_bench.py                         # SQLite, instance/bench-matching.db
+    python benchmarks/matching_bench.py --postgres-url postgresql+psycopg://postgres@127.0.0.1/conecta_bench_matching
+    python benchmarks/matching_bench.py --reuse                 # keep the data of an earlier run
+
+The databases are scratch ones: the SQLite file, and the PostgreSQL database named in --postgres-url
+(created if missing, emptied before each fill).
+"""
+
+import argparse
+import random
+import statistics
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script: config and community come from the project
+
+from flask_babel import force_locale  # noqa: E402
+from sqlalchemy import create_engine, event, func, insert, select, text, update  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+
+from community import create_app  # noqa: E402
+from community.accounts.models import User  # noqa: E402
+from community.extensions import db  # noqa: E402
+from community.opportunities.matching import (  # noqa: E402
+    matches_for_member,
+    matching_opportunities,
+    suggest_members,
+)
+from community.opportunities.models import (  # noqa: E402
+    IPStatus,
+    Opportunity,
+    OpportunityKind,
+    OpportunityStatus,
+    Sector,
+    opportunity_territories,
+)
+from community.profiles.models import ExpertiseArea, Institution, Profile  # noqa: E402
+from community.seed import bench_text as words  # noqa: E402
+from community.seed.bench import BenchSize, load_bench  # noqa: E402
+from community.types import utcnow  # noqa: E402
+from config import TestingConfig  # noqa: E402
+
+SQLITE_PATH = ROOT / "instance" / "bench-matching.db"
+BATCH = 5_000
+KIND_SHARES = {OpportunityKind.TECHNOLOGY_OFFER: 40, OpportunityKind.TECHNOLOGY_REQUEST: 30,
+               OpportunityKind.COLLABORATION_CALL: 15, OpportunityKind.EXPERTISE_OFFER: 15}  # fmt: skip
+SECTOR_SHARES = {Sector.HEALTH: 25, Sector.BIOTECHNOLOGY: 15, Sector.AGRI_FOOD: 20, Sector.DIGITAL: 15,
+                 Sector.ENERGY_ENVIRONMENT: 10, Sector.MATERIALS_MANUFACTURING: 5, Sector.CHEMISTRY: 5,
+                 Sector.OTHER: 5}  # fmt: skip
+STATUS_SHARES = {OpportunityStatus.OPEN: 80, OpportunityStatus.IN_NEGOTIATION: 10, OpportunityStatus.CLOSED: 10}
+
+
+def parse_arguments():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--postgres-url", help="also measure on this PostgreSQL database (a scratch one)")
+    parser.add_argument("--no-sqlite", action="store_true", help="measure on PostgreSQL only")
+    parser.add_argument("--sqlite-path", default=str(SQLITE_PATH))
+    parser.add_argument("--members", type=int, default=10_000)
+    parser.add_argument("--opportunities", type=int, default=2_000)
+    parser.add_argument("--samples", type=int, default=50, help="opportunities and members timed")
+    parser.add_argument("--reuse", action="store_true", help="keep the data of an earlier run")
+    return parser.parse_args()
+
+
+# -- data -------------------------------------------------------------------------------------------
+
+
+def fresh_database(url: str, reuse: bool) -> str:
+    if url.startswith("sqlite"):
+        path = Path(make_url(url).database)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not reuse:
+            for leftover in path.parent.glob(path.name + "*"):
+                leftover.unlink()
+        return url
+    parsed = make_url(url)
+    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        exists = text("SELECT 1 FROM pg_database WHERE datname = :n")
+        if not connection.execute(exists, {"n": parsed.database}).scalar():
+            connection.execute(text(f'CREATE DATABASE "{parsed.database}"'))
+    admin.dispose()
+    if not reuse:
+        engine = create_engine(parsed)
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+    return parsed.render_as_string(hide_password=False)
+
+
+def _insert(table, rows: list[dict]) -> None:
+    for start in range(0, len(rows), BATCH):
+        db.session.execute(insert(table), rows[start : start + BATCH])
+
+
+def _pick(rng: random.Random, shares: dict):
+    return rng.choices(list(shares), weights=list(shares.values()))[0]
+
+
+def load_members(members: int) -> dict:
+    """The benchmark network's members and profiles; threads and events at a token size."""
+    return load_bench(BenchSize(members=members, threads=20, posts=100, events=10))
+
+
+def verify_some_profiles(seed: int = 2026, institutions: int = 60) -> int:
+    """Institutions in the members' countries, and one profile in seven verified at one of them."""
+    rng = random.Random(seed)
+    first_id = (db.session.scalar(select(func.max(Institution.id))) or 0) + 1
+    countries = list(words.COUNTRIES)
+    now = utcnow()
+    rows = [{"id": first_id + number, "name": f"{rng.choice(words.ORGANIZATIONS['es'])} {number}",
+             "country": countries[number % len(countries)], "created_at": now}
+            for number in range(institutions)]  # fmt: skip
+    _insert(Institution.__table__, rows)
+    verified = 0
+    for profile_id in db.session.scalars(select(Profile.id).where(Profile.id % 7 == 0)):
+        db.session.execute(update(Profile).where(Profile.id == profile_id)
+                           .values(institution_id=rng.choice(rows)["id"], verified_at=now))  # fmt: skip
+        verified += 1
+    _reset_sequence("institutions")
+    db.session.commit()
+    return verified
+
+
+def add_opportunities(count: int, seed: int = 2026) -> int:
+    """`count` opportunities by members with a profile, of every kind, field, sector and status."""
+    rng = random.Random(seed)
+    now = utcnow()
+    authors = list(db.session.execute(select(User.id, User.country).join(Profile, Profile.user_id == User.id)))
+    areas = list(db.session.scalars(select(ExpertiseArea.id)))
+    countries = list(words.COUNTRIES)
+    first_id = (db.session.scalar(select(func.max(Opportunity.id))) or 0) + 1
+    rows, territories = [], []
+    for number in range(count):
+        opportunity_id = first_id + number
+        author_id, country = rng.choice(authors)
+        language = words.COUNTRIES[country][0]
+        created = now - timedelta(days=rng.uniform(0, 365))
+        rows.append({
+            "id": opportunity_id, "kind": _pick(rng, KIND_SHARES), "title": rng.choice(words.TITLES[language]),
+            "summary": rng.choice(words.SENTENCES[language]), "description": "", "description_html": "",
+            "language": language, "field_id": rng.choice(areas), "sector": _pick(rng, SECTOR_SHARES),
+            "trl": rng.randint(1, 9), "ip_status": rng.choice(list(IPStatus)), "patent_numbers": "",
+            "institution": rng.choice(words.ORGANIZATIONS[language]), "country": country,
+            "deadline": None if rng.random() < 0.8 else (now + timedelta(days=rng.uniform(-60, 180))).date(),
+            "status": _pick(rng, STATUS_SHARES), "author_id": author_id, "interest_count": 0,
+            "created_at": created, "updated_at": created,
+            "is_hidden": rng.random() < 0.03, "awaiting_review": rng.random() < 0.02,
+        })  # fmt: skip
+        for territory in rng.sample(countries, rng.choice((0, 1, 2, 2, 3, 4))):
+            territories.append({"opportunity_id": opportunity_id, "country": territory})
+    _insert(Opportunity.__table__, rows)
+    _insert(opportunity_territories, territories)
+    _reset_sequence("opportunities")
+    db.session.commit()
+    return len(rows)
+
+
+def _reset_sequence(table: str) -> None:
+    """PostgreSQL: explicit ids leave the id sequence behind; move it past the new rows."""
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(
+            text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")  # noqa: S608
+        )
+
+
+# -- measuring --------------------------------------------------------------------------------------
+
+
+class StatementCounter:
+    def __init__(self, engine):
+        self.engine, self.count = engine, 0
+
+    def _count(self, *_args):
+        self.count += 1
+
+    def __enter__(self):
+        event.listen(self.engine, "before_cursor_execute", self._count)
+        return self
+
+    def __exit__(self, *_exc):
+        event.remove(self.engine, "before_cursor_execute", self._count)
+
+
+def _time(calls) -> dict:
+    """Milliseconds per call (each on objects fresh from the database), statements, results found."""
+    times, statements, found = [], set(), []
+    for load, match in calls:
+        db.session.expunge_all()
+        subject = load()
+        with StatementCounter(db.engine) as counter:
+            started = time.perf_counter()
+            result = match(subject)
+            times.append((time.perf_counter() - started) * 1000)
+        statements.add(counter.count)
+        found.append(len(result))
+    times.sort()
+    return {
+        "calls": len(times),
+        "median": statistics.median(times),
+        "p95": times[min(len(times) - 1, round(0.95 * (len(times) - 1)))],
+        "max": times[-1],
+        "statements": "/".join(str(n) for n in sorted(statements)),
+        "found": statistics.mean(found) if found else 0,
+    }
+
+
+def measure(samples: int = 50, seed: int = 7) -> dict:
+    """Time the three matching functions over `samples` listed, open opportunities and members."""
+    rng = random.Random(seed)
+    open_ids = list(db.session.scalars(
+        select(Opportunity.id).where(Opportunity.status == OpportunityStatus.OPEN, Opportunity.is_hidden.is_(False),
+                                     Opportunity.awaiting_review.is_(False)).order_by(Opportunity.id)
+    ))  # fmt: skip
+    member_ids = list(db.session.scalars(select(Profile.user_id).order_by(Profile.user_id)))
+    opportunities = rng.sample(open_ids, min(samples, len(open_ids)))
+    members = rng.sample(member_ids, min(samples, len(member_ids)))
+
+    def by_opportunity(function):
+        return [(lambda i=i: db.session.get(Opportunity, i), function) for i in opportunities]
+
+    # Warm the caches (statements, pages of the database) as a server in service has them.
+    for load, match in by_opportunity(suggest_members)[:3]:
+        match(load())
+    with force_locale("es"):
+        return {
+            "suggest_members": _time(by_opportunity(suggest_members)),
+            "matching_opportunities": _time(by_opportunity(matching_opportunities)),
+            "matches_for_member": _time([(lambda i=i: db.session.get(User, i), matches_for_member) for i in members]),
+        }
+
+
+def run(url: str, arguments) -> dict:
+    url = fresh_database(url, arguments.reuse)
+    engine_name = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
+    app = create_app(type("MatchingBenchConfig", (TestingConfig,), {"SQLALCHEMY_DATABASE_URI": url}))
+    with app.app_context(), app.test_request_context():
+        db.create_all()
+        if not (arguments.reuse and db.session.scalar(select(func.count(User.id)))):
+            print(f"== {engine_name}: loading {arguments.members:,} members", flush=True)
+            started = time.perf_counter()
+            counts = load_members(arguments.members)
+            counts["verified profiles"] = verify_some_profiles()
+            counts["opportunities"] = add_opportunities(arguments.opportunities)
+            if engine_name == "PostgreSQL":
+                db.session.execute(text("ANALYZE"))  # the statistics autovacuum keeps in a database in service
+                db.session.commit()
+            print(f"   {time.perf_counter() - started:.0f} s: " + ", ".join(f"{n:,} {k}" for k, n in counts.items()))
+        results = measure(arguments.samples)
+        version_query = "SELECT version()" if engine_name == "PostgreSQL" else "SELECT sqlite_version()"
+        version = db.session.scalar(text(version_query))
+        members = db.session.scalar(select(func.count(User.id)))
+        opportunities = db.session.scalar(select(func.count(Opportunity.id)))
+        db.session.remove()
+        db.engine.dispose()
+    return {"engine": engine_name, "version": version.split(" on ")[0], "members": members,
+            "opportunities": opportunities, "results": results}  # fmt: skip
+
+
+def print_results(runs: list[dict]) -> None:
+    print("\n| database | members | opportunities | function | calls | median ms | p95 ms | max ms | SQL | found |")
+    print("| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for each in runs:
+        for name, result in each["results"].items():
+            print(f"| {each['engine']} | {each['members']:,} | {each['opportunities']:,} | `{name}` "
+                  f"| {result['calls']} | {result['median']:.1f} | {result['p95']:.1f} | {result['max']:.1f} "
+                  f"| {result['statements']} | {result['found']:.1f} |")  # fmt: skip
+    for each in runs:
+        print(f"\n{each['engine']}: {each['version']}")
+
+
+def main() -> None:
+    arguments = parse_arguments()
+    urls = [] if arguments.no_sqlite else [f"sqlite:///{arguments.sqlite_path}"]
+    if arguments.postgres_url:
+        urls.append(arguments.postgres_url)
+    print_results([run(url, arguments) for url in urls])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Opportunities: technology offers and requests, collaboration calls and expertise offers, with matching."""
