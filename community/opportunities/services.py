@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import and_, or_, select, update
@@ -392,13 +391,12 @@ def publish_held_opportunity(opportunity: Opportunity) -> None:
 
 
 def _interest_subject(opportunity: Opportunity) -> str:
-    """The conversation's subject, in the opportunity's language (the language of its title)."""
-    with force_locale(opportunity.language):
-        subject = gettext("Interest in: %(title)s", title=opportunity.title)
-        if len(subject) > messages.SUBJECT_MAX:
-            room = messages.SUBJECT_MAX - (len(subject) - len(opportunity.title)) - 1
-            subject = gettext("Interest in: %(title)s", title=opportunity.title[:room].rstrip() + "…")
-    return subject
+    """The conversation's subject: the opportunity's title, as its author wrote it.
+
+    Not "Interest in: …": the two members may read different languages, and a prefix in one of them
+    would stand in the other's inbox. Titles fit the messages' subjects (both at most 150 characters).
+    """
+    return opportunity.title[: messages.SUBJECT_MAX]
 
 
 def express_interest(member: User, opportunity: Opportunity, message: str) -> OpportunityInterest:

@@ -292,7 +292,7 @@ def test_expressing_interest_opens_a_conversation_with_the_author_and_counts():
     interest = services.express_interest(member, opportunity, "  We package açaí and would like a licence.  ")
 
     [conversation] = conversations_between(member, author)
-    assert conversation.subject == "Interest in: Cassava starch packaging film"
+    assert conversation.subject == "Cassava starch packaging film"
     first = db.session.scalar(select(Message).where(Message.conversation_id == conversation.id))
     assert first.author_id == member.id and first.body == "We package açaí and would like a licence."
     assert interest.conversation_id == conversation.id and interest.user_id == member.id
@@ -302,14 +302,13 @@ def test_expressing_interest_opens_a_conversation_with_the_author_and_counts():
     assert [item.user_id for item in services.interests_of(opportunity).items] == [member.id]
 
 
-def test_the_subject_is_in_the_opportunitys_language_and_fits_the_messages_limit():
-    opportunity = make_opportunity(language="en", title="A" * 150)
+def test_the_subject_is_the_title_as_written_whatever_the_members_languages():
+    opportunity = make_opportunity(language="pt", title="Bioinsumo para controle de pragas na soja",
+                                   author=make_user(locale="pt"))  # fmt: skip
 
-    interest = services.express_interest(make_user(), opportunity, "Interested.")
+    interest = services.express_interest(make_user(locale="es"), opportunity, "Nos interesa.")
 
-    subject = db.session.get(Conversation, interest.conversation_id).subject
-    assert subject.startswith("Interest in: AAA") and subject.endswith("…")
-    assert len(subject) == messages.SUBJECT_MAX
+    assert db.session.get(Conversation, interest.conversation_id).subject == "Bioinsumo para controle de pragas na soja"
 
 
 def test_a_second_interest_is_refused_and_changes_nothing():

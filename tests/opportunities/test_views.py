@@ -277,7 +277,7 @@ def test_expressing_interest_opens_the_conversation_and_the_author_sees_who(clie
     conversation = db.session.scalar(select(Conversation))
     assert response.status_code == 302
     assert response.headers["Location"] == f"/messages/{conversation.id}"
-    assert conversation.subject == f"Interest in: {opportunity.title}"
+    assert conversation.subject == opportunity.title
     page = client.get(f"/opportunities/{opportunity.id}").get_data(as_text=True)
     assert "You expressed interest on" in page and "Members who expressed interest" not in page
 
