@@ -1,8 +1,8 @@
 """Searching the network, and keeping the search index complete.
 
-`search` answers the search page in a constant number of queries, each reading at most MATCH_CAP matches:
-the matches counted per kind (for the tabs), the page of ranked documents, their highlighted
-snippets, and at most one query per kind to load what the results show (threads, replies, events,
+`search` answers the search page in a constant number of queries, each reading at most MATCH_CAP + 1 matches:
+the page of ranked documents with the matches counted per kind (for the tabs) in one statement, their
+highlighted snippets, and at most one query per kind to load what the results show (threads, replies, events,
 members, opportunities); `search_opportunity_ids` answers the opportunities list's full-text filter. The
 index is kept in step by `community.search.indexing` on every commit; `reindex` rebuilds it (`flask search
 reindex`).
@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from markupsafe import Markup, escape
-from sqlalchemy import delete, func, select
+from sqlalchemy import case, delete, func, select
 from sqlalchemy.orm import joinedload
 
 from community.accounts.models import User
@@ -185,18 +185,18 @@ def search(
         return results
     backend = backend_for(db.session)
     conditions = [*_visibility(viewer), *filters.conditions(), backend.kind.in_(allowed)]
-    counts = _capped_counts(backend, parsed, conditions, allowed)
+    offset = (page - 1) * per_page
+    tab_kinds = allowed & set(TABS[kind])
+    rows = _page_with_counts(backend, parsed, conditions, tab_kinds, per_page, offset) if tab_kinds else []
+    # The page's rows carry every kind's count; an empty page (an empty tab, a page past the end) asks once more.
+    per_kind = _counts_of(rows[0]) if rows else _capped_counts(backend, parsed, conditions)
+    counts = {tab: sum(per_kind.get(member, 0) for member in kinds) for tab, kinds in TABS.items()}
     if counts["all"] > MATCH_CAP:  # more matches than were read: every count is a lower bound
         results.capped = set(TABS)
     for tab, count in counts.items():
         results.counts[tab] = min(count, MATCH_CAP)
     total = results.counts[kind]
     results.page = Page([], page, per_page, total)
-    offset = (page - 1) * per_page
-    tab_kinds = allowed & set(TABS[kind])
-    if total <= offset:
-        return results
-    rows = _page(backend, parsed, conditions, tab_kinds, per_page, offset)
     if not rows:
         return results
     highlights = backend.highlights(db.session, parsed, [row.id for row in rows])
@@ -234,24 +234,39 @@ def search_opportunity_ids(query: str | ParsedQuery, viewer, limit: int = MATCH_
     return list(db.session.scalars(ranked))
 
 
-def _capped_counts(backend, parsed: ParsedQuery, conditions: list, allowed: set) -> dict[str, int]:
-    """{tab: its number among the MATCH_CAP + 1 newest matches}, in one query that reads no more matches."""
+def _capped_counts(backend, parsed: ParsedQuery, conditions: list) -> dict[DocumentKind, int]:
+    """{kind: its number among the MATCH_CAP + 1 newest matches}, in one query that reads no more matches."""
     scanned = backend.candidates(parsed, conditions, MATCH_CAP + 1)
-    per_kind = dict(db.session.execute(select(scanned.c.kind, func.count()).group_by(scanned.c.kind)).all())
-    return {tab: sum(per_kind.get(member, 0) for member in kinds) for tab, kinds in TABS.items()}
+    return dict(db.session.execute(select(scanned.c.kind, func.count()).group_by(scanned.c.kind)).all())
 
 
-def _page(backend, parsed: ParsedQuery, conditions: list, kinds: set, limit: int, offset: int) -> list:
-    """One page of the tab's results among the MATCH_CAP newest matches (of any kind), best first."""
-    candidates = backend.candidates(parsed, conditions, MATCH_CAP)
+def _page_with_counts(backend, parsed: ParsedQuery, conditions: list, kinds: set, limit: int, offset: int) -> list:
+    """One page of the tab's results, best first, each row with every kind's count: one statement.
+
+    Both come from the MATCH_CAP + 1 newest matches, read once: the counts from all of them (one more
+    than the cap says there are more), the page from the MATCH_CAP newest, as on a capped tab.
+    """
+    scanned = backend.candidates(parsed, conditions, MATCH_CAP + 1)
+    numbered = select(
+        scanned,
+        func.row_number().over(order_by=scanned.c.id.desc()).label("newness"),
+        *(
+            func.sum(case((scanned.c.kind == document_kind, 1), else_=0)).over().label(f"count_{document_kind.value}")
+            for document_kind in DocumentKind
+        ),
+    ).subquery("numbered")
     query = (
-        select(candidates)
-        .where(candidates.c.kind.in_(kinds))
-        .order_by(candidates.c.rank, candidates.c.dated_at.desc(), candidates.c.id.desc())
+        select(numbered)
+        .where(numbered.c.kind.in_(kinds), numbered.c.newness <= MATCH_CAP)
+        .order_by(numbered.c.rank, numbered.c.dated_at.desc(), numbered.c.id.desc())
         .limit(limit)
         .offset(offset)
     )
     return db.session.execute(query).all()
+
+
+def _counts_of(row) -> dict[DocumentKind, int]:
+    return {document_kind: int(row._mapping[f"count_{document_kind.value}"]) for document_kind in DocumentKind}
 
 
 def _load_targets(rows) -> dict[tuple[DocumentKind, int], object]:

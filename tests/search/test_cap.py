@@ -55,3 +55,15 @@ def test_a_member_sees_the_capped_page_too(client, login):
     for number in range(CAP + 1):
         make_thread(title=f"Licensing number {number}", body="About licenses", language="en")
     assert f"More than {CAP} results" in client.get("/search?q=licensing").get_data(as_text=True)
+
+
+def test_an_empty_tab_and_a_page_past_the_end_still_count_every_tab(visitor):
+    for number in range(3):
+        make_thread(title=f"Licencia número {number}", body="Sobre licencias", language="es")
+
+    empty_tab = services.search("licencia", visitor, kind="events")
+    past_the_end = services.search("licencia", visitor, page=2)
+
+    for results in (empty_tab, past_the_end):
+        assert results.page.items == []
+        assert (results.counts["all"], results.counts["forum"], results.counts["events"]) == (3, 3, 0)

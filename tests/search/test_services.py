@@ -245,7 +245,7 @@ def test_cancelled_events_are_found_as_the_events_list_shows_them(visitor):
 # Query budget
 
 
-def test_a_search_costs_at_most_eight_queries_whatever_the_number_of_matches(app, count_queries, visitor):
+def test_a_search_costs_at_most_seven_queries_whatever_the_number_of_matches(app, count_queries, visitor):
     def fill(count):
         category = make_category()
         author = make_user()
@@ -262,6 +262,6 @@ def test_a_search_costs_at_most_eight_queries_whatever_the_number_of_matches(app
     fill(30)
     with count_queries() as large:
         assert services.search("patente", visitor).page.total == 160
-    # The capped counts, the page, snippets, and one query per kind shown (all five here).
-    assert small.count == 8
+    # The page with the capped counts, snippets, and one query per kind shown (all five here).
+    assert small.count == 7
     assert large.count <= small.count, "\n".join(large.statements)
