@@ -10,6 +10,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, event, select, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
 
 from community import create_app
 from community.extensions import db
@@ -67,12 +68,35 @@ def _fresh_postgres_schema():
 def _empty_all_tables() -> None:
     tables = [table.name for table in reversed(db.metadata.sorted_tables)]
     if db.engine.dialect.name == "postgresql":
-        quoted = ", ".join(f'"{name}"' for name in tables)
-        db.session.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+        _empty_postgres_tables(tables)
     else:
         for name in tables:
             db.session.execute(text(f'DELETE FROM "{name}"'))
     db.session.commit()
+
+
+def _empty_postgres_tables(tables: list[str]) -> None:
+    """Delete the rows a test left and restart the sequences it moved, as TRUNCATE … RESTART IDENTITY would.
+
+    A TRUNCATE of every table costs 140 ms (CASCADE pulls in each referencing table, empty or not); most
+    tests write to a handful of tables, and deleting from those (dependents first) takes a few ms.
+    """
+    probes = " UNION ALL ".join(f"SELECT '{name}' WHERE EXISTS (SELECT FROM \"{name}\")" for name in tables)
+    written = set(db.session.scalars(text(probes)))
+    moved = db.session.scalars(
+        text("SELECT format('%I.%I', schemaname, sequencename) FROM pg_sequences WHERE last_value IS NOT NULL")
+    ).all()
+    try:
+        for name in tables:
+            if name in written:
+                db.session.execute(text(f'DELETE FROM "{name}"'))
+    except IntegrityError:  # rows that refer to each other in a way the table order does not untangle
+        db.session.rollback()
+        quoted = ", ".join(f'"{name}"' for name in tables)
+        db.session.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+        return
+    for sequence in moved:
+        db.session.execute(text(f"ALTER SEQUENCE {sequence} RESTART"))
 
 
 @pytest.fixture
