@@ -30,9 +30,9 @@ sys.path.insert(0, str(ROOT))  # run as a script: config and community come from
 
 from flask import current_app, render_template  # noqa: E402
 from flask_babel import force_locale  # noqa: E402
-from sqlalchemy import create_engine, delete, event, func, insert, select, text, update  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy import delete, event, func, select, text, update  # noqa: E402
 
+from benchmarks.scratch import fresh_database, insert_rows  # noqa: E402
 from community import create_app  # noqa: E402
 from community.accounts.models import User  # noqa: E402
 from community.digests import services  # noqa: E402
@@ -48,7 +48,6 @@ from community.types import utcnow  # noqa: E402
 from config import TestingConfig  # noqa: E402
 
 SQLITE_PATH = ROOT / "instance" / "bench-digests.db"
-BATCH = 5_000
 
 
 def parse_arguments():
@@ -63,35 +62,6 @@ def parse_arguments():
 
 
 # -- data -------------------------------------------------------------------------------------------
-
-
-def fresh_database(url: str, reuse: bool) -> str:
-    if url.startswith("sqlite"):
-        path = Path(make_url(url).database)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if not reuse:
-            for leftover in path.parent.glob(path.name + "*"):
-                leftover.unlink()
-        return url
-    parsed = make_url(url)
-    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        exists = text("SELECT 1 FROM pg_database WHERE datname = :n")
-        if not connection.execute(exists, {"n": parsed.database}).scalar():
-            connection.execute(text(f'CREATE DATABASE "{parsed.database}"'))
-    admin.dispose()
-    if not reuse:
-        engine = create_engine(parsed)
-        with engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
-        engine.dispose()
-    return parsed.render_as_string(hide_password=False)
-
-
-def _insert(table, rows: list[dict]) -> None:
-    for start in range(0, len(rows), BATCH):
-        db.session.execute(insert(table), rows[start : start + BATCH])
 
 
 def add_what_digests_read(seed: int = 2026) -> dict:
@@ -109,10 +79,10 @@ def add_what_digests_read(seed: int = 2026) -> dict:
     categories = list(db.session.scalars(select(Category.id)))
     watches = [{"user_id": user_id, "category_id": category, "created_at": now}
                for user_id in ids for category in rng.sample(categories, rng.randint(1, 3))]  # fmt: skip
-    _insert(CategoryWatch.__table__, watches)
+    insert_rows(CategoryWatch.__table__, watches)
     # Starting a thread watches it (forum.start_thread): every author watches their threads.
     threads = list(db.session.execute(select(Thread.id, Thread.author_id, Thread.post_count, Thread.last_post_at)))
-    _insert(ThreadWatch.__table__, [{"user_id": author, "thread_id": thread_id, "created_at": now}
+    insert_rows(ThreadWatch.__table__, [{"user_id": author, "thread_id": thread_id, "created_at": now}
                                     for thread_id, author, _count, _last in threads])  # fmt: skip
     # Members seen this week have read some of the threads active this week.
     recent = [thread for thread in threads if thread.last_post_at > now - timedelta(days=8)]
@@ -121,10 +91,10 @@ def add_what_digests_read(seed: int = 2026) -> dict:
     for user_id in active:
         for thread_id, _author, count, _last in rng.sample(recent, min(len(recent), 20)):
             reads[(user_id, thread_id)] = rng.randint(1, count)
-    _insert(ThreadRead.__table__, [{"user_id": user_id, "thread_id": thread_id, "last_read_number": number,
+    insert_rows(ThreadRead.__table__, [{"user_id": user_id, "thread_id": thread_id, "last_read_number": number,
                                     "read_at": now} for (user_id, thread_id), number in reads.items()])  # fmt: skip
     blocks = {(rng.choice(ids), rng.choice(ids)) for _ in range(len(ids) // 50)}
-    _insert(Block.__table__, [{"blocker_id": blocker, "blocked_id": blocked, "created_at": now}
+    insert_rows(Block.__table__, [{"blocker_id": blocker, "blocked_id": blocked, "created_at": now}
                               for blocker, blocked in blocks if blocker != blocked])  # fmt: skip
     # Conversations of the last weeks; the recipient has not read the last message yet.
     conversations, participants = [], []
@@ -139,8 +109,8 @@ def add_what_digests_read(seed: int = 2026) -> dict:
                              "last_read_number": 1, "unread_count": 0, "last_message_at": when})
         participants.append({"conversation_id": conversation_id, "user_id": recipient, "joined_at": when,
                              "last_read_number": 0, "unread_count": 1, "last_message_at": when})  # fmt: skip
-    _insert(Conversation.__table__, conversations)
-    _insert(ConversationParticipant.__table__, participants)
+    insert_rows(Conversation.__table__, conversations)
+    insert_rows(ConversationParticipant.__table__, participants)
     db.session.commit()
     return {"category watches": len(watches), "thread watches": len(threads), "threads read": len(reads),
             "blocks": len(blocks), "conversations": len(conversations)}  # fmt: skip
@@ -159,7 +129,7 @@ def choose_weekly_for_the_first(size: int) -> None:
         else:
             rows.append({"user_id": user_id, "frequency": DigestFrequency.NEVER, "weekday": 0, "hour": 8,
                          "updated_at": now})  # fmt: skip
-    _insert(DigestSettings.__table__, rows)
+    insert_rows(DigestSettings.__table__, rows)
     db.session.commit()
 
 

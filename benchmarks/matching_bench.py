@@ -30,9 +30,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script: config and community come from the project
 
 from flask_babel import force_locale  # noqa: E402
-from sqlalchemy import create_engine, event, func, insert, select, text, update  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy import event, func, select, text, update  # noqa: E402
 
+from benchmarks.scratch import fresh_database, insert_rows  # noqa: E402
 from community import create_app  # noqa: E402
 from community.accounts.models import User  # noqa: E402
 from community.extensions import db  # noqa: E402
@@ -56,7 +56,6 @@ from community.types import utcnow  # noqa: E402
 from config import TestingConfig  # noqa: E402
 
 SQLITE_PATH = ROOT / "instance" / "bench-matching.db"
-BATCH = 5_000
 KIND_SHARES = {OpportunityKind.TECHNOLOGY_OFFER: 40, OpportunityKind.TECHNOLOGY_REQUEST: 30,
                OpportunityKind.COLLABORATION_CALL: 15, OpportunityKind.EXPERTISE_OFFER: 15}  # fmt: skip
 SECTOR_SHARES = {Sector.HEALTH: 25, Sector.BIOTECHNOLOGY: 15, Sector.AGRI_FOOD: 20, Sector.DIGITAL: 15,
@@ -80,35 +79,6 @@ def parse_arguments():
 # -- data -------------------------------------------------------------------------------------------
 
 
-def fresh_database(url: str, reuse: bool) -> str:
-    if url.startswith("sqlite"):
-        path = Path(make_url(url).database)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if not reuse:
-            for leftover in path.parent.glob(path.name + "*"):
-                leftover.unlink()
-        return url
-    parsed = make_url(url)
-    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        exists = text("SELECT 1 FROM pg_database WHERE datname = :n")
-        if not connection.execute(exists, {"n": parsed.database}).scalar():
-            connection.execute(text(f'CREATE DATABASE "{parsed.database}"'))
-    admin.dispose()
-    if not reuse:
-        engine = create_engine(parsed)
-        with engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
-        engine.dispose()
-    return parsed.render_as_string(hide_password=False)
-
-
-def _insert(table, rows: list[dict]) -> None:
-    for start in range(0, len(rows), BATCH):
-        db.session.execute(insert(table), rows[start : start + BATCH])
-
-
 def _pick(rng: random.Random, shares: dict):
     return rng.choices(list(shares), weights=list(shares.values()))[0]
 
@@ -127,7 +97,7 @@ def verify_some_profiles(seed: int = 2026, institutions: int = 60) -> int:
     rows = [{"id": first_id + number, "name": f"{rng.choice(words.ORGANIZATIONS['es'])} {number}",
              "country": countries[number % len(countries)], "created_at": now}
             for number in range(institutions)]  # fmt: skip
-    _insert(Institution.__table__, rows)
+    insert_rows(Institution.__table__, rows)
     verified = 0
     for profile_id in db.session.scalars(select(Profile.id).where(Profile.id % 7 == 0)):
         db.session.execute(update(Profile).where(Profile.id == profile_id)
@@ -165,8 +135,8 @@ def add_opportunities(count: int, seed: int = 2026) -> int:
         })  # fmt: skip
         for territory in rng.sample(countries, rng.choice((0, 1, 2, 2, 3, 4))):
             territories.append({"opportunity_id": opportunity_id, "country": territory})
-    _insert(Opportunity.__table__, rows)
-    _insert(opportunity_territories, territories)
+    insert_rows(Opportunity.__table__, rows)
+    insert_rows(opportunity_territories, territories)
     _reset_sequence("opportunities")
     db.session.commit()
     return len(rows)
