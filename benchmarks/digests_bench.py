@@ -30,9 +30,9 @@ sys.path.insert(0, str(ROOT))  # run as a script: config and community come from
 
 from flask import current_app, render_template  # noqa: E402
 from flask_babel import force_locale  # noqa: E402
-from sqlalchemy import delete, event, func, select, text, update  # noqa: E402
+from sqlalchemy import delete, func, select, text, update  # noqa: E402
 
-from benchmarks.scratch import fresh_database, insert_rows  # noqa: E402
+from benchmarks.scratch import StatementCounter, fresh_database, insert_rows  # noqa: E402
 from community import create_app  # noqa: E402
 from community.accounts.models import User  # noqa: E402
 from community.digests import services  # noqa: E402
@@ -134,21 +134,6 @@ def choose_weekly_for_the_first(size: int) -> None:
 
 
 # -- measuring --------------------------------------------------------------------------------------
-
-
-class StatementCounter:
-    def __init__(self, engine):
-        self.engine, self.count = engine, 0
-
-    def _count(self, *_args):
-        self.count += 1
-
-    def __enter__(self):
-        event.listen(self.engine, "before_cursor_execute", self._count)
-        return self
-
-    def __exit__(self, *_exc):
-        event.remove(self.engine, "before_cursor_execute", self._count)
 
 
 def measure_build(size: int, rounds: int) -> dict:

@@ -30,9 +30,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script: config and community come from the project
 
 from flask_babel import force_locale  # noqa: E402
-from sqlalchemy import event, func, select, text, update  # noqa: E402
+from sqlalchemy import func, select, text, update  # noqa: E402
 
-from benchmarks.scratch import fresh_database, insert_rows  # noqa: E402
+from benchmarks.scratch import StatementCounter, fresh_database, insert_rows  # noqa: E402
 from community import create_app  # noqa: E402
 from community.accounts.models import User  # noqa: E402
 from community.extensions import db  # noqa: E402
@@ -151,21 +151,6 @@ def _reset_sequence(table: str) -> None:
 
 
 # -- measuring --------------------------------------------------------------------------------------
-
-
-class StatementCounter:
-    def __init__(self, engine):
-        self.engine, self.count = engine, 0
-
-    def _count(self, *_args):
-        self.count += 1
-
-    def __enter__(self):
-        event.listen(self.engine, "before_cursor_execute", self._count)
-        return self
-
-    def __exit__(self, *_exc):
-        event.remove(self.engine, "before_cursor_execute", self._count)
 
 
 def _time(calls) -> dict:

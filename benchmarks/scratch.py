@@ -1,8 +1,9 @@
-"""Scratch databases for the benchmarks that build their own data (digests, matching)."""
+"""What the benchmarks that build their own data (digests, matching) share: scratch databases, bulk
+inserts, and counting statements."""
 
 from pathlib import Path
 
-from sqlalchemy import create_engine, insert, text
+from sqlalchemy import create_engine, event, insert, text
 from sqlalchemy.engine import make_url
 
 from community.extensions import db
@@ -40,3 +41,20 @@ def insert_rows(table, rows: list[dict]) -> None:
     """Bulk insert in batches of BATCH rows (one statement each)."""
     for start in range(0, len(rows), BATCH):
         db.session.execute(insert(table), rows[start : start + BATCH])
+
+
+class StatementCounter:
+    """Counts the SQL statements `engine` runs inside a `with` block (`.count`)."""
+
+    def __init__(self, engine):
+        self.engine, self.count = engine, 0
+
+    def _count(self, *_args):
+        self.count += 1
+
+    def __enter__(self):
+        event.listen(self.engine, "before_cursor_execute", self._count)
+        return self
+
+    def __exit__(self, *_exc):
+        event.remove(self.engine, "before_cursor_execute", self._count)

@@ -3,9 +3,24 @@
 from flask import abort, flash
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SubmitField
+from wtforms import DateField, SubmitField
 
 from community.errors import ActionRefused
+
+
+class DayField(DateField):
+    """A date whose error says what to type (the browser's date picker usually prevents a wrong one)."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError(_l("Please enter a date as year-month-day, e.g. 2026-03-31.")) from None
+
+    def _value(self):
+        # A date input may only hold a valid date: the error beside it says what was wrong with the rest.
+        return self.data.strftime(self.format[0]) if self.data else ""
 
 
 class ConfirmForm(FlaskForm):

@@ -3,7 +3,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    DateField,
     HiddenField,
     RadioField,
     SearchField,
@@ -19,6 +18,7 @@ from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optio
 from community.accounts.models import Role
 from community.audit.labels import ACTION_LABELS
 from community.audit.models import AuditAction
+from community.forms import DayField
 from community.forum.models import Category
 from community.i18n import LANGUAGES, country_choices, current_language, is_country, language_name
 from community.moderation.admin import (
@@ -156,20 +156,6 @@ class CannedReplyForm(FlaskForm):
 
     def bodies(self) -> dict[str, str]:
         return {code: self[f"body_{code}"].data for code in LANGUAGES}
-
-
-class DayField(DateField):
-    """A date whose error says what to type (as the search page's; the browser's picker usually prevents it)."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            self.data = None
-            raise ValueError(_l("Please enter a date as year-month-day, e.g. 2026-03-31.")) from None
-
-    def _value(self):
-        return self.data.strftime(self.format[0]) if self.data else ""
 
 
 class AuditFilterForm(FlaskForm):

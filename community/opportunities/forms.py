@@ -7,7 +7,6 @@ CLI and tests get the same translated refusal at the same field.
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    DateField,
     RadioField,
     SearchField,
     SelectField,
@@ -21,6 +20,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from community.accounts.forms import language_choices
+from community.forms import DayField
 from community.i18n import LANGUAGES, country_choices, current_language, is_country
 from community.opportunities import services
 from community.opportunities.models import (
@@ -69,17 +69,6 @@ class MultiCheckboxField(SelectMultipleField):
         super().__init__(label, validate_choice=False, **kwargs)
 
 
-class DeadlineField(DateField):
-    """A date whose error says what to type (the browser's date picker usually prevents it)."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            self.data = None
-            raise ValueError(_l("Please enter a date as year-month-day, e.g. 2026-03-31.")) from None
-
-
 class OpportunityForm(FlaskForm):
     kind = SelectField(_l("Kind of opportunity"), choices=_enum_choices(KIND_LABELS), validate_choice=False)
     title = StringField(
@@ -126,7 +115,7 @@ class OpportunityForm(FlaskForm):
         description=_l("Empty: the organization on your profile."),
     )
     country = SelectField(_l("Country of the institution"), choices=[], validate_choice=False)
-    deadline = DeadlineField(_l("Deadline"), validators=[Optional()], description=_l("Optional."))
+    deadline = DayField(_l("Deadline"), validators=[Optional()], description=_l("Optional."))
     submit = SubmitField(_l("Publish the opportunity"))
 
     def __init__(self, *args, **kwargs):

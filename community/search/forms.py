@@ -1,30 +1,16 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, SearchField, SelectField
+from wtforms import HiddenField, SearchField, SelectField
 from wtforms.validators import Optional, ValidationError
 
 from community.accounts.forms import language_choices
+from community.forms import DayField
 from community.forum import services as forum
 from community.i18n import country_choices, current_language, is_country
 
 # What the box keeps of a very long paste (the search itself reads fewer characters, see query.py).
 QUERY_MAX = 2000
 OFFERED_OPTIONS = _l("Please choose one of the offered options.")
-
-
-class DayField(DateField):
-    """A date picker whose error says what to type (the browser's picker usually prevents it)."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            self.data = None
-            raise ValueError(_l("Please enter a date as year-month-day, e.g. 2026-03-31.")) from None
-
-    def _value(self):
-        # A date input may only hold a valid date: the error beside it says what was wrong with the rest.
-        return self.data.strftime(self.format[0]) if self.data else ""
 
 
 class SearchForm(FlaskForm):
