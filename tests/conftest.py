@@ -4,10 +4,12 @@ import email
 import email.policy
 import os
 import socket
+import sqlite3
 import time
 
 import pytest
 from flask.testing import FlaskClient
+from jinja2 import BytecodeCache
 from sqlalchemy import create_engine, event, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
@@ -118,14 +120,79 @@ class FreshContextClient(FlaskClient):
             return super().open(*args, **kwargs)
 
 
+class SharedTemplateCode(BytecodeCache):
+    """Compiled templates kept for the whole run: each test's new app would otherwise compile them again.
+
+    Buckets are keyed by the template's name and checksum, so an edited template is compiled afresh.
+    """
+
+    def __init__(self):
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATE_CODE = SharedTemplateCode()
+
+
+class EmptySchema:
+    """An empty database made once per process and copied for each test, instead of `create_all` per test.
+
+    On SQLite each test's in-memory database is a copy (sqlite3's backup) of one built by `create_all`,
+    virtual tables and triggers included. On PostgreSQL the tables outlive the test (its rows are deleted),
+    so they are created by the first test only.
+    """
+
+    def __init__(self):
+        self.sqlite: sqlite3.Connection | None = None
+        self.postgres_ready = False
+
+    def engine_options(self, database_url: str) -> dict:
+        if database_url != "sqlite://" or self.sqlite is None:
+            return {}
+        return {"creator": self._sqlite_copy}
+
+    def _sqlite_copy(self) -> sqlite3.Connection:
+        connection = sqlite3.connect(":memory:", check_same_thread=False)
+        self.sqlite.backup(connection)
+        return connection
+
+    def create(self, database_url: str) -> None:
+        if database_url == "sqlite://" and self.sqlite is not None:
+            return
+        if database_url.startswith("postgresql") and self.postgres_ready:
+            return
+        db.create_all()
+        if database_url == "sqlite://":
+            self.sqlite = sqlite3.connect(":memory:", check_same_thread=False)
+            db.session.connection().connection.dbapi_connection.backup(self.sqlite)
+            db.session.rollback()
+        elif database_url.startswith("postgresql"):
+            self.postgres_ready = True
+
+
+EMPTY_SCHEMA = EmptySchema()
+
+
 @pytest.fixture
 def app(app_config):
     # A subclass rather than config.update() afterwards: some settings (RATELIMIT_ENABLED) are read
     # only when create_app binds the extensions.
-    settings = {"SQLALCHEMY_DATABASE_URI": POSTGRES_URL or "sqlite://", **app_config}
+    database_url = app_config.get("SQLALCHEMY_DATABASE_URI", POSTGRES_URL or "sqlite://")
+    settings = {
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": EMPTY_SCHEMA.engine_options(database_url),
+        **app_config,
+    }
     app = create_app(type("TestConfig", (TestingConfig,), settings))
+    app.jinja_env.bytecode_cache = TEMPLATE_CODE
     with app.app_context():
-        db.create_all()
+        EMPTY_SCHEMA.create(database_url)
         app.test_client_class = FreshContextClient
         yield app
         db.session.rollback()
