@@ -1,7 +1,7 @@
 from collections.abc import Callable, Iterable
 
 from flask import g, has_request_context
-from sqlalchemy import Select, func, insert, select, update
+from sqlalchemy import Integer, Select, bindparam, func, insert, select, update
 
 from community.accounts.models import User
 from community.errors import PermissionDenied
@@ -84,15 +84,32 @@ def count_unread(user: User) -> int:
 _BADGES: dict[str, Callable[[int], Select]] = {"notifications": _unread_query}
 
 
+_BADGES_STATEMENT: dict[tuple[str, ...], Select] = {}
+
+
 def register_badge(name: str, count_query: Callable[[int], Select]) -> None:
-    """Add a number to the navigation: `count_query(user_id)` selects it (one row, one column)."""
+    """Add a number to the navigation: `count_query(user_id)` selects it (one row, one column).
+
+    `user_id` may be a bound parameter rather than a number: the statement is built once for everybody.
+    """
     _BADGES[name] = count_query
+    _BADGES_STATEMENT.clear()
+
+
+def _badges_statement() -> Select:
+    # Built once, with the member's id as a parameter: building the moderation scopes' subqueries on every
+    # page cost more than running the statement.
+    names = tuple(_BADGES)
+    if names not in _BADGES_STATEMENT:
+        member = bindparam("badge_user_id", type_=Integer)
+        columns = [count_query(member).scalar_subquery().label(name) for name, count_query in _BADGES.items()]
+        _BADGES_STATEMENT[names] = select(*columns)
+    return _BADGES_STATEMENT[names]
 
 
 def count_badges(user: User) -> dict[str, int]:
     """Every navigation number of the member, in one statement."""
-    columns = [count_query(user.id).scalar_subquery().label(name) for name, count_query in _BADGES.items()]
-    row = db.session.execute(select(*columns)).one()
+    row = db.session.execute(_badges_statement(), {"badge_user_id": user.id}).one()
     return {name: value or 0 for name, value in row._mapping.items()}
 
 
