@@ -43,13 +43,13 @@ from community.forum.models import (
     ThreadWatch,
     thread_tags,
 )
-from community.forum.paging import Page
 from community.i18n import LANGUAGES
 from community.markdown import mentioned_handles, render_markdown
 from community.messages.blocks import blockers_of
 from community.messages.models import Block
 from community.notifications import services as notifications
 from community.notifications.models import Notification, NotificationKind
+from community.paging import Page
 from community.profiles.mentions import Mentions
 from community.screening import Screening, Verdict
 from community.types import utcnow

@@ -7,6 +7,7 @@ from sqlalchemy.orm import contains_eager
 
 from community.accounts.models import User
 from community.extensions import db
+from community.paging import page_with_total
 from community.profiles.models import (
     ExpertiseArea,
     OrganizationType,
@@ -55,8 +56,9 @@ def _escape_like(text: str) -> str:
 def search_members(viewer, filters: DirectoryFilters, page: int = 1, per_page: int = PER_PAGE):
     """One page of the directory for `viewer` (visitors see public profiles only).
 
-    A constant number of queries whatever the filters and the page: the count, the page's members
-    with their profiles and institutions, and one each for their expertise areas and languages.
+    A constant number of queries whatever the filters and the page: the page's members with their
+    profiles and institutions and the number found in all, and one each for their expertise areas and
+    languages.
     """
     query = (
         select(User)
@@ -108,7 +110,7 @@ def search_members(viewer, filters: DirectoryFilters, page: int = 1, per_page: i
         query = query.order_by(User.last_seen_at.desc().nulls_last(), User.id.desc())
     else:
         query = query.order_by(User.display_name, User.id)
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+    return page_with_total(query, page, per_page)
 
 
 def list_member_countries() -> list[str]:

@@ -22,8 +22,8 @@ from community.accounts.models import User
 from community.events.models import Event
 from community.extensions import db
 from community.forum.models import Post, Thread
-from community.forum.paging import Page
 from community.opportunities.models import Opportunity
+from community.paging import Page
 from community.search import indexing, sources
 from community.search.backends import START, STOP, backend_for, documents
 from community.search.models import DocumentKind, SearchDocument
