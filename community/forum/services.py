@@ -629,13 +629,27 @@ def _mark_read(user: User, thread: Thread, number: int) -> None:
     db.session.execute(statement)
 
 
-def mark_page_read(user: User, thread: Thread, page: int, per_page: int = POSTS_PER_PAGE) -> None:
-    """Record that the member has seen a page of the thread, and clear their notifications about its posts."""
+def mark_page_read(
+    user: User,
+    thread: Thread,
+    page: int,
+    per_page: int = POSTS_PER_PAGE,
+    read_before: int | None = None,
+    has_unread_notifications: bool = True,
+) -> None:
+    """Record that the member has seen a page of the thread, and clear their notifications about its posts.
+
+    A page the member had already read (`read_before`, from `get_thread_for_reader`) with no unread
+    notification left writes nothing: reading a thread again costs no write, which on SQLite would
+    queue behind every other writer.
+    """
     if not user.is_authenticated:
         return
     first = (page - 1) * per_page + 1
     last = min(first + per_page - 1, thread.post_count)
     if last < first:
+        return
+    if read_before is not None and read_before >= last and not has_unread_notifications:
         return
     _mark_read(user, thread, last)
     on_page = select(Post.id).where(Post.thread_id == thread.id, Post.number.between(first, last))

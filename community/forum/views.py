@@ -11,6 +11,7 @@ from community.forum.forms import CategoryForm, EditPostForm, NewThreadForm, Rep
 from community.forum.models import Category
 from community.i18n import LANGUAGES, current_language
 from community.notifications.services import register_target
+from community.notifications.views import navigation_badge
 from community.page_cache import cached_for_visitors
 
 bp = Blueprint("forum", __name__, template_folder="templates", url_prefix="/forum")
@@ -143,8 +144,12 @@ def show_thread(thread_id):
         watching=watching,
         form=form,
     )
-    # Recorded once the page is rendered: the commit would expire the objects it shows.
-    services.mark_page_read(current_user, thread, page)
+    # Recorded once the page is rendered: the commit would expire the objects it shows. The layout has
+    # read the bell's number by then.
+    services.mark_page_read(
+        current_user, thread, page, read_before=read_before,
+        has_unread_notifications=navigation_badge("notifications") > 0,
+    )  # fmt: skip
     return page_html
 
 

@@ -252,6 +252,26 @@ def test_reading_the_thread_clears_its_notifications(client, login):
     assert db.session.scalar(select(Notification.read_at)) is not None
 
 
+def test_a_page_read_before_clears_notifications_that_arrived_since(client, login):
+    thread = make_thread()
+    author = login(thread.author)
+    client.get(f"/forum/t/{thread.id}")
+    services.reply_to_thread(make_user(), thread, "A reply")  # on the page already read: it has room for 20
+    client.get(f"/forum/t/{thread.id}")
+    assert db.session.scalar(select(Notification.read_at)) is not None
+    assert services.last_read_number(author, thread) == 2
+
+
+def test_reading_a_page_again_writes_nothing(client, login, count_queries):
+    thread = make_thread(replies=3)
+    login(make_user())
+    client.get(f"/forum/t/{thread.id}")
+    with count_queries() as queries:
+        assert client.get(f"/forum/t/{thread.id}").status_code == 200
+    writes = [sql for sql in queries.statements if not sql.lstrip().upper().startswith("SELECT")]
+    assert writes == []
+
+
 def test_only_moderators_pin_and_lock_and_the_thread_page_offers_them_only_to_them(client, login):
     # The buttons post to moderation, which writes each action to the audit log (tests/moderation).
     thread = make_thread()
@@ -369,11 +389,14 @@ def test_a_thread_page_costs_the_same_queries_whatever_the_threads_size(client, 
         services.watch_thread(reader, thread)
     small_url, large_url = f"/forum/t/{small_thread.id}", f"/forum/t/{large_thread.id}?page=2"
     client.get(small_url)  # the first request of a session records the member's activity
+    with count_queries() as first_reading:
+        client.get(large_url)
     with count_queries() as small:
         assert client.get(small_url).status_code == 200
     with count_queries() as large:
         assert client.get(large_url).status_code == 200
     assert large.count == small.count, "\n".join(large.statements)
+    assert first_reading.count == small.count + 2  # the read marker and the notifications of the page
 
 
 def _thread_with_posts(count: int) -> Thread:
