@@ -56,10 +56,11 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 # The whole suite on SQLite, then again on PostgreSQL when TEST_DATABASE_URL is set. Two workers (one per
-# core; each file stays on one worker, and each worker has its own PostgreSQL database). With both passes
+# core; each file, or each test class, stays on one worker, and each worker has its own PostgreSQL
+# database; the page audit is two classes, so its halves run side by side). With both passes
 # the page audit shares its languages out between them (Spanish on SQLite, Portuguese and English on
 # PostgreSQL): every page is still audited in every language, once.
-PYTEST_ARGS ?= -n 2 --dist loadfile
+PYTEST_ARGS ?= -n 2 --dist loadscope
 pytest: $(VENV)/.installed-dev translations-compile node_modules/.installed
 	@if [ -z "$$TEST_DATABASE_URL" ]; then $(BIN)/pytest $(PYTEST_ARGS); else \
 		env -u TEST_DATABASE_URL AUDIT_LANGUAGES=es $(BIN)/pytest $(PYTEST_ARGS) && \

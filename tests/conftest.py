@@ -46,13 +46,16 @@ def pytest_sessionstart(session):
 
 
 def pytest_terminal_summary(terminalreporter, config):
-    """Print the page audit's summary, written by whichever worker ran it."""
-    from tests.browser.audit import SUMMARY_FILE
+    """Print the page audit's summaries, written by whichever workers ran its parts in this run."""
+    from tests.browser.audit import SUMMARY_FILES, SUMMARY_FOLDER
 
     started = config.stash.get(_STARTED, None)
-    if started and SUMMARY_FILE.exists() and SUMMARY_FILE.stat().st_mtime >= started:
+    summaries = sorted(SUMMARY_FOLDER.glob(SUMMARY_FILES))
+    written = [path for path in summaries if started and path.stat().st_mtime >= started]
+    if written:
         terminalreporter.write_sep("-", "page audit")
-        terminalreporter.write(SUMMARY_FILE.read_text(encoding="utf-8"))
+        for path in written:
+            terminalreporter.write(path.read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -38,8 +38,14 @@ def audited_languages() -> tuple[str, ...]:
         raise ValueError(f"AUDIT_LANGUAGES names languages the site does not have: {', '.join(sorted(unknown))}")
     return tuple(language for language in LANGUAGES if language in chosen) or LANGUAGES
 
-# Where the audit leaves its summary, for the end of the test run to print (workers' output is not shown).
-SUMMARY_FILE = ROOT / "instance" / "page-audit-summary.txt"
+# Where each part of the audit leaves its summary, for the end of the test run to print (workers' output
+# is not shown).
+SUMMARY_FOLDER = ROOT / "instance"
+SUMMARY_FILES = "page-audit-summary-*.txt"
+
+
+def summary_file(part: str):
+    return SUMMARY_FOLDER / SUMMARY_FILES.replace("*", part)
 BROWSER_LOCALES = {"es": "es-MX", "pt": "pt-BR", "en": "en-US"}
 PHONE_VIEWPORT = {"width": 375, "height": 740}
 # Pages of one endpoint differ only in their data (pages 2, 3, ... of a list): a few are enough.
