@@ -280,6 +280,20 @@ def test_matches_for_a_member_leave_out_unlisted_closed_blocked_and_already_answ
     assert titles(matches_for_member(me, limit=20)) == ["Visible"]
 
 
+def test_each_member_gets_matches_for_their_own_profile_and_country(me):
+    # The statement is built once and reused with each member's id and country.
+    fit = {"kind": Kind.TECHNOLOGY_OFFER, "field": "licensing", "sector": Sector.HEALTH}
+    make_opportunity(author=member("Author AR", "AR", expertise=[]), title="From Argentina", **fit)
+    make_opportunity(author=member("Author MX", "MX", expertise=[]), title="From Mexico", **fit)
+    argentine = member("Argentine", "AR", expertise=["licensing"], open_to_collaboration=True)
+    stateless = member("No country", None, expertise=["licensing"], open_to_collaboration=True)
+    valuer = member("Valuer", "CL", expertise=["valuation"], open_to_collaboration=True)
+    assert titles(matches_for_member(me)) == ["From Mexico", "From Argentina"]
+    assert titles(matches_for_member(argentine)) == ["From Mexico"]
+    assert titles(matches_for_member(stateless)) == ["From Mexico", "From Argentina"]
+    assert titles(matches_for_member(valuer)) == []
+
+
 def test_a_member_without_a_profile_has_no_matches(app):
     make_opportunity(author=member("Author", "AR", expertise=["licensing"]))
     assert matches_for_member(make_user(country="BR")) == []
