@@ -2,14 +2,9 @@
 
 The thread page selects its posts by number and knows their total from the thread's counter, and the
 thread lists read a LEFT JOIN's rows: neither fits `db.paginate`, which selects single entities.
-`page_with_total` reads a page and the total in one statement, where `db.paginate` runs a second one to count.
 """
 
 from math import ceil
-
-from sqlalchemy import Select, func, select
-
-from community.extensions import db
 
 
 class Page:
@@ -61,22 +56,3 @@ class Page:
             yield None
         yield from range(right_start, pages_end)
 
-
-def page_with_total(query: Select, page: int, per_page: int) -> Page:
-    """One page of `query`'s entities and the number of rows in all, from one statement.
-
-    The total rides along each row as a window count, computed over the rows the database had to find
-    and sort for the page anyway; a separate COUNT would scan them a second time. A page past the end has
-    no row to carry it, so then (only) the total is counted on its own.
-    """
-    page = max(page, 1)
-    rows = db.session.execute(
-        query.add_columns(func.count().over().label("page_total")).limit(per_page).offset((page - 1) * per_page)
-    ).unique().all()
-    if rows:
-        total = rows[0].page_total
-    elif page == 1:
-        total = 0
-    else:
-        total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    return Page([row[0] for row in rows], page, per_page, total)

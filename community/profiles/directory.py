@@ -7,7 +7,6 @@ from sqlalchemy.orm import contains_eager
 
 from community.accounts.models import User
 from community.extensions import db
-from community.paging import page_with_total
 from community.profiles.models import (
     ExpertiseArea,
     OrganizationType,
@@ -56,9 +55,8 @@ def _escape_like(text: str) -> str:
 def search_members(viewer, filters: DirectoryFilters, page: int = 1, per_page: int = PER_PAGE):
     """One page of the directory for `viewer` (visitors see public profiles only).
 
-    A constant number of queries whatever the filters and the page: the page's members with their
-    profiles and institutions and the number found in all, and one each for their expertise areas and
-    languages.
+    A constant number of queries whatever the filters and the page: the count, the page's members
+    with their profiles and institutions, and one each for their expertise areas and languages.
     """
     query = (
         select(User)
@@ -110,7 +108,9 @@ def search_members(viewer, filters: DirectoryFilters, page: int = 1, per_page: i
         query = query.order_by(User.last_seen_at.desc().nulls_last(), User.id.desc())
     else:
         query = query.order_by(User.display_name, User.id)
-    return page_with_total(query, page, per_page)
+    # Two statements, the page and a COUNT: one with a window count was faster on SQLite (16 → 6 ms on the
+    # benchmark data) but PostgreSQL then walked the name index through every member (17 → 23 ms).
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 
 def list_member_countries() -> list[str]:
