@@ -55,4 +55,3 @@ class Page:
         if right_start - mid_end > 0:
             yield None
         yield from range(right_start, pages_end)
-
