@@ -46,6 +46,8 @@ SUMMARY_FILES = "page-audit-summary-*.txt"
 
 def summary_file(part: str):
     return SUMMARY_FOLDER / SUMMARY_FILES.replace("*", part)
+
+
 BROWSER_LOCALES = {"es": "es-MX", "pt": "pt-BR", "en": "en-US"}
 PHONE_VIEWPORT = {"width": 375, "height": 740}
 # Pages of one endpoint differ only in their data (pages 2, 3, ... of a list): a few are enough.
