@@ -1,4 +1,4 @@
-"""What the benchmarks that build their own data (digests, matching) share: scratch databases, bulk
+"""What the benchmarks that build their own data (digests, matching, search) share: scratch databases, bulk
 inserts, and counting statements."""
 
 from pathlib import Path

@@ -27,10 +27,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script: config and community come from the project
 
 from flask_login import AnonymousUserMixin  # noqa: E402
-from sqlalchemy import create_engine, event, func, insert, select, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy import event, func, insert, select  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
+from benchmarks.scratch import fresh_database  # noqa: E402
 from community import create_app  # noqa: E402
 from community.accounts.models import Role, User  # noqa: E402
 from community.extensions import db  # noqa: E402
@@ -104,29 +104,6 @@ def parse_arguments():
 
 
 # -- data -------------------------------------------------------------------------------------------
-
-
-def fresh_database(database: str, arguments) -> str:
-    if database == "sqlite":
-        path = Path(arguments.sqlite_path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if not arguments.reuse:
-            for leftover in path.parent.glob(path.name + "*"):
-                leftover.unlink()
-        return f"sqlite:///{path}"
-    url = make_url(arguments.postgres_url)
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        if not connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": url.database}).scalar():
-            connection.execute(text(f'CREATE DATABASE "{url.database}"'))
-    admin.dispose()
-    if not arguments.reuse:
-        engine = create_engine(url)
-        with engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
-        engine.dispose()
-    return url.render_as_string(hide_password=False)
 
 
 class Writer:
@@ -263,7 +240,8 @@ def measure_replies(count: int = 30) -> tuple[float, float]:
 
 
 def run(database: str, arguments) -> dict:
-    url = fresh_database(database, arguments)
+    url = f"sqlite:///{arguments.sqlite_path}" if database == "sqlite" else arguments.postgres_url
+    url = fresh_database(url, arguments.reuse)
     app = create_app(type("SearchBenchConfig", (TestingConfig,), {"SQLALCHEMY_DATABASE_URI": url}))
     report = {"database": database}
     with app.app_context():
