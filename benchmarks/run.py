@@ -276,7 +276,13 @@ def log_in(port: int, email: str, password: str) -> str:
     answer.read()
     if answer.status != 302:
         raise SystemExit(f"Logging in through the form failed ({answer.status}).")
-    return answer.getheader("Set-Cookie", "").split(";")[0]
+    cookie = answer.getheader("Set-Cookie", "").split(";")[0]
+    # A browser then opens the page it is sent to, which shows the welcome message and takes it out of
+    # the session: wrk sends one cookie for the whole run, and a message waiting in it would be on every page.
+    connection.request("GET", answer.getheader("Location", "/"), headers={"Cookie": cookie})
+    answer = connection.getresponse()
+    answer.read()
+    return answer.getheader("Set-Cookie", cookie).split(";")[0]
 
 
 def wrk(url: str, seconds: float, connections: int, cookie: str | None = None) -> dict:
