@@ -43,6 +43,10 @@ class Config:
     # Pages anyone may read are kept rendered for visitors (not logged in) this many seconds; 0 turns it
     # off. A visitor may see a new post that much later; members always get fresh pages.
     VISITOR_PAGE_CACHE_SECONDS = _env_int("VISITOR_PAGE_CACHE_SECONDS", 30)
+    # The directory and search are the same page for every plain member (same language and timezone):
+    # kept this many seconds and shared by them, each with their own menu; 0 turns it off. A member who
+    # has just sent a form gets fresh pages; others may see a change that much later.
+    MEMBER_PAGE_CACHE_SECONDS = _env_int("MEMBER_PAGE_CACHE_SECONDS", 20)
     # Where those pages are kept (Flask-Caching): each worker's memory by default; with several workers,
     # CACHE_TYPE=RedisCache and CACHE_REDIS_URL=redis://127.0.0.1:6379/1 share them.
     CACHE_TYPE = os.environ.get("CACHE_TYPE", "SimpleCache")
@@ -132,6 +136,7 @@ class Config:
 class DevelopmentConfig(Config):
     DEBUG = True
     VISITOR_PAGE_CACHE_SECONDS = _env_int("VISITOR_PAGE_CACHE_SECONDS", 0)  # see every change at once
+    MEMBER_PAGE_CACHE_SECONDS = _env_int("MEMBER_PAGE_CACHE_SECONDS", 0)
     MAIL_CONSOLE = _env_bool("MAIL_CONSOLE", True)
     MAIL_SEND_AFTER_REQUEST = _env_bool("MAIL_SEND_AFTER_REQUEST", True)
 
@@ -150,8 +155,9 @@ class TestingConfig(Config):
     # Tests create posts by brand-new members all the time: the first-posts rule is off (0) unless a test
     # module turns it on through its `app_config`.
     MODERATION_FIRST_POSTS_REVIEW = 0
-    # Tests read pages right after changing data: no visitor page cache unless a test turns it on.
+    # Tests read pages right after changing data: no page cache unless a test turns it on.
     VISITOR_PAGE_CACHE_SECONDS = 0
+    MEMBER_PAGE_CACHE_SECONDS = 0
 
 
 class ProductionConfig(Config):

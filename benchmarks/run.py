@@ -186,7 +186,8 @@ def choose_pages(database_url: str) -> tuple[list, dict]:
     # The statements a page costs when it is rendered: the visitors' page cache would make the second
     # visit cost none.
     settings = {"SECRET_KEY": SECRET_KEY, "SQLALCHEMY_DATABASE_URI": database_url, "SESSION_COOKIE_SECURE": False,
-                "RATELIMIT_ENABLED": False, "WTF_CSRF_ENABLED": False, "VISITOR_PAGE_CACHE_SECONDS": 0}  # fmt: skip
+                "RATELIMIT_ENABLED": False, "WTF_CSRF_ENABLED": False, "VISITOR_PAGE_CACHE_SECONDS": 0,
+                "MEMBER_PAGE_CACHE_SECONDS": 0}  # fmt: skip
     app = create_app(type("BenchConfig", (ProductionConfig,), settings))
     with app.app_context():
         pages = bench_pages({rule.endpoint for rule in app.url_map.iter_rules()})

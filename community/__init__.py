@@ -179,6 +179,7 @@ def _register_cli(app: Flask) -> None:
 
 
 def _register_request_hooks(app: Flask) -> None:
+    from community import page_cache
     from community.accounts.services import touch_last_seen
     from community.mail.sender import send_queued
 
@@ -186,6 +187,8 @@ def _register_request_hooks(app: Flask) -> None:
     def record_activity():
         if current_user.is_authenticated and request.endpoint not in ("static", "bootstrap.static", "main.healthz"):
             touch_last_seen(current_user)
+
+    page_cache.init_app(app)
 
     @app.after_request
     def security_headers(response):

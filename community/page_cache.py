@@ -1,42 +1,88 @@
-"""Whole pages for visitors: what anyone may read is kept rendered for VISITOR_PAGE_CACHE_SECONDS.
+"""Whole pages kept rendered for a few seconds: for visitors, and on pages alike for every member, for members.
 
 Most readers of a public thread or event are not logged in, and their pages are all alike: the same
-page in the same language. Members always get fresh pages (theirs carry their name, counts and forms).
-A visitor's page differs from another's only in its CSRF token (the language switcher's form), so the
-kept copy has a slot in its place and every answer puts the visitor's own token back. Pages with flashed
-messages are neither kept nor served from the cache; neither is anything but a 200 HTML answer.
+page in the same language. A visitor's page differs from another's only in its CSRF token (the language
+switcher's form), so the kept copy has a slot in its place and every answer puts the visitor's own token
+back (`cached_for_visitors`, VISITOR_PAGE_CACHE_SECONDS).
+
+The directory and search show every plain member the same page too, given the same language and
+timezone: only the member's menu (their profile link, unread counts, log-out form) and CSRF token are
+theirs. Those views are marked `cached_for_visitors_and_members`; a member's copy has a slot for the
+menu as well, and every answer renders the member's own menu into it (MEMBER_PAGE_CACHE_SECONDS).
+Moderators and admins (their pages show what they moderate) and silenced members (a notice) always get
+fresh pages, and so, for MEMBER_PAGE_CACHE_SECONDS, does a member who has just sent a form: they see their
+own change at once, everyone else up to that many seconds later. Members' other pages (threads, events,
+the dashboard) are theirs alone and are never kept.
+
+Pages with flashed messages are neither kept nor served from the cache; neither is anything but a 200
+HTML answer.
 """
 
 import hashlib
 import hmac
+import time
 from functools import wraps
 
-from flask import current_app, g, make_response, request, session
-from flask_babel import get_locale
+from flask import Flask, current_app, g, make_response, render_template, request, session
+from flask_babel import get_locale, get_timezone
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 
+from community.accounts.models import Role
 from community.extensions import cache
 
-
-def _token_slot() -> str:
-    """A stand-in for the CSRF token that no page can contain by chance, the same in every worker."""
-    digest = hmac.new(current_app.secret_key.encode(), b"visitor-page-cache-token-slot", hashlib.sha256)
-    return "csrf-slot-" + digest.hexdigest()[:32]
+MEMBER_MENU = "_member_menu.html"
+# When the member last sent a form (seconds since the epoch), in their session.
+WROTE_AT = "wrote_at"
 
 
-def _cacheable_request() -> bool:
+def init_app(app: Flask) -> None:
+    app.before_request(_remember_when_members_write)
+    app.add_template_global(member_menu_slot)
+
+
+def _remember_when_members_write() -> None:
+    # Before the view: logging in is a POST by someone not yet a member, and needs no fresh pages.
+    if request.method not in ("GET", "HEAD", "OPTIONS") and current_user.is_authenticated:
+        session[WROTE_AT] = int(time.time())
+
+
+def _slot(name: str) -> str:
+    """A stand-in for a piece of a page that no page can contain by chance, the same in every worker."""
+    digest = hmac.new(current_app.secret_key.encode(), f"page-cache-{name}-slot".encode(), hashlib.sha256)
+    return f"{name}-slot-{digest.hexdigest()[:32]}"
+
+
+def member_menu_slot() -> Markup:
+    """What the layout shows in place of the member's menu on a page kept for every member."""
+    return Markup(_slot("member-menu"))  # noqa: S704 - our own constant
+
+
+def _shares_members_pages() -> bool:
+    """Whether this member sees the pages every plain member sees (and may be answered with a kept copy)."""
+    seconds = current_app.config["MEMBER_PAGE_CACHE_SECONDS"]
     return (
-        current_app.config["VISITOR_PAGE_CACHE_SECONDS"] > 0
-        and request.method == "GET"
-        and not current_user.is_authenticated
-        and not session.get("_flashes")
+        seconds > 0
+        and current_user.role is Role.MEMBER
+        and not current_user.is_silenced
+        and time.time() - session.get(WROTE_AT, 0) >= seconds
     )
 
 
-def _key() -> str:
-    # The language decides the page's text; the path and query string decide everything else.
-    return f"visitor-page:{get_locale()}:{request.full_path}"
+def _key(members_too: bool) -> tuple[str, int] | None:
+    """The kept copy this request may be answered with (its key and lifetime), or None: render afresh."""
+    if request.method != "GET" or session.get("_flashes"):
+        return None
+    if not current_user.is_authenticated:
+        seconds = current_app.config["VISITOR_PAGE_CACHE_SECONDS"]
+        # The language decides the page's text; the path and query string decide everything else.
+        return (f"visitor-page:{get_locale()}:{request.full_path}", seconds) if seconds > 0 else None
+    if members_too and _shares_members_pages():
+        # Members' pages show dates and times in their own timezone.
+        key = f"member-page:{get_locale()}:{get_timezone()}:{request.full_path}"
+        return key, current_app.config["MEMBER_PAGE_CACHE_SECONDS"]
+    return None
 
 
 def _token_of_this_request() -> str | None:
@@ -44,26 +90,49 @@ def _token_of_this_request() -> str | None:
     return g.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
 
 
-def cached_for_visitors(view):
-    """Serve the view's page to visitors from the cache when a recent copy exists, and keep new copies."""
+def _fill_slots(body: str) -> str:
+    if current_user.is_authenticated:
+        body = body.replace(_slot("member-menu"), render_template(MEMBER_MENU))
+    return body.replace(_slot("csrf"), generate_csrf())
 
+
+def _kept(view, members_too: bool):
     @wraps(view)
     def wrapper(*args, **kwargs):
-        if not _cacheable_request():
+        found = _key(members_too)
+        if found is None:
             return view(*args, **kwargs)
-        key = _key()
+        key, seconds = found
         kept = cache.get(key)
         if kept is not None:
             body, content_type = kept
-            return current_app.response_class(body.replace(_token_slot(), generate_csrf()), content_type=content_type)
-        response = make_response(view(*args, **kwargs))
-        if response.status_code == 200 and response.mimetype == "text/html" and not session.get("_flashes"):
+            return current_app.response_class(_fill_slots(body), content_type=content_type)
+        g.page_for_members = current_user.is_authenticated
+        try:
+            response = make_response(view(*args, **kwargs))
+        finally:
+            g.page_for_members = False  # an error page rendered after an abort() has the menu itself
+        if response.mimetype != "text/html":
+            return response
+        if response.status_code == 200 and not session.get("_flashes"):
             body = response.get_data(as_text=True)
             token = _token_of_this_request()
             if token:
-                body = body.replace(token, _token_slot())
-            cache.set(key, (body, response.content_type), timeout=current_app.config["VISITOR_PAGE_CACHE_SECONDS"])
+                body = body.replace(token, _slot("csrf"))
+            cache.set(key, (body, response.content_type), timeout=seconds)
+            response.set_data(_fill_slots(body))
+        elif current_user.is_authenticated:  # not kept (a form's errors): the member's menu goes in its slot
+            response.set_data(_fill_slots(response.get_data(as_text=True)))
         return response
 
     return wrapper
 
+
+def cached_for_visitors(view):
+    """Serve the view's page to visitors from the cache when a recent copy exists, and keep new copies."""
+    return _kept(view, members_too=False)
+
+
+def cached_for_visitors_and_members(view):
+    """The same, and for plain members too: the view's page is the same for every one of them."""
+    return _kept(view, members_too=True)

@@ -1,16 +1,19 @@
-"""Visitors' pages are kept rendered for a few seconds; members always get fresh ones."""
+"""Pages are kept rendered for a few seconds: visitors' pages, and the directory and search for members."""
 
 import re
+from datetime import timedelta
 
 import pytest
 
+from community.accounts.models import Role
 from community.forum import services as forum
-from tests.factories import make_thread, make_user
+from community.types import utcnow
+from tests.factories import make_category, make_event, make_profile, make_thread, make_user
 
 
 @pytest.fixture
 def app_config():
-    return {"VISITOR_PAGE_CACHE_SECONDS": 30, "WTF_CSRF_ENABLED": True}
+    return {"VISITOR_PAGE_CACHE_SECONDS": 30, "MEMBER_PAGE_CACHE_SECONDS": 30, "WTF_CSRF_ENABLED": True}
 
 
 @pytest.fixture
@@ -34,7 +37,7 @@ def test_a_visitor_gets_the_kept_page_without_any_sql(app, thread, count_queries
     assert "Una respuesta nueva" not in again.text  # for up to VISITOR_PAGE_CACHE_SECONDS
 
 
-def test_members_always_see_the_fresh_page(app, client, login, thread):
+def test_members_always_see_the_fresh_thread(app, client, login, thread):
     app.test_client().get(f"/forum/t/{thread.id}")  # a visitor's copy is kept
     forum.reply_to_thread(make_user(), thread, "Una respuesta nueva")
     login(make_user())
@@ -83,7 +86,7 @@ def test_errors_are_not_kept(app):
 
 
 def test_every_page_visitors_read_most_is_kept(app, thread, count_queries):
-    from tests.factories import make_event, make_opportunity, make_profile
+    from tests.factories import make_opportunity
 
     event = make_event(title="Reunión de seguimiento")
     opportunity = make_opportunity(title="Vacuna termoestable")
@@ -98,3 +101,106 @@ def test_every_page_visitors_read_most_is_kept(app, thread, count_queries):
         with count_queries() as queries:
             assert app.test_client().get(path).status_code == 200, path
         assert queries.count == 0, path
+
+
+# Members: the directory and search are the same for every plain member
+
+
+def member_client(app, **user_values):
+    """A test client logged in as a new plain member (through the session, as the `login` fixture does)."""
+    member = make_user(**user_values)
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = member.get_id()
+        session["_fresh"] = True
+    return client, member
+
+
+def menu_profile_link(member) -> str:
+    return f'<a class="nav-link" href="/members/{member.id}">'
+
+
+def test_members_share_the_directory_and_each_gets_their_own_menu_and_token(app):
+    first, first_member = member_client(app)
+    second, second_member = member_client(app)
+    first_page = first.get("/members").text
+    make_profile(make_user(display_name="Rosa Quispe"))
+
+    second_page = second.get("/members").text  # the copy kept from the first member's visit
+
+    assert "Rosa Quispe" not in second_page  # for up to MEMBER_PAGE_CACHE_SECONDS
+    assert menu_profile_link(first_member) in first_page
+    assert menu_profile_link(second_member) in second_page
+    assert menu_profile_link(first_member) not in second_page
+    assert "slot-" not in second_page
+    token = csrf_token_in(second_page)
+    assert token != csrf_token_in(first_page)
+    assert second.post("/logout", data={"csrf_token": token}).status_code == 302
+
+
+def test_a_member_sees_their_own_unread_counts_on_a_kept_page(app):
+    from community.notifications.models import NotificationKind
+    from community.notifications.services import notify
+
+    first, _ = member_client(app, locale="en")
+    second, second_member = member_client(app, locale="en")
+    first.get("/search?q=vacuna")
+    thread = make_thread(author=make_user())
+    notify([second_member], NotificationKind.NEW_THREAD, target_type="thread", target_id=thread.id)
+
+    assert "Notifications: 1 unread" in second.get("/search?q=vacuna").text
+    assert "Notifications: 1 unread" not in first.get("/search?q=vacuna").text
+
+
+def test_a_member_who_just_sent_a_form_sees_their_own_change_at_once(app):
+    make_category(slug="patentes")
+    writer, _ = member_client(app)
+    reader, _ = member_client(app)
+    reader.get("/search?q=termoestable")
+    writer.get("/search?q=termoestable")
+
+    form = writer.get("/forum/c/patentes/new").text
+    data = {"title": "Vacuna termoestable", "language": "es", "body": "Buscamos licenciatarios.",
+            "csrf_token": csrf_token_in(form)}  # fmt: skip
+    assert writer.post("/forum/c/patentes/new", data=data).status_code == 302
+
+    assert "Vacuna <mark>termoestable</mark>" in writer.get("/search?q=termoestable").text
+    assert "Vacuna <mark>termoestable</mark>" not in reader.get("/search?q=termoestable").text
+
+
+def test_each_timezone_has_its_own_copy(app):
+    make_event(title="Taller de licenciamiento", timezone="America/Mexico_City", starts_in=timedelta(days=30))
+    in_mexico, _ = member_client(app, locale="en", timezone="America/Mexico_City")
+    in_brazil, _ = member_client(app, locale="en", timezone="America/Sao_Paulo")
+
+    mexico_page = in_mexico.get("/search?q=taller").text
+    brazil_page = in_brazil.get("/search?q=taller").text
+
+    assert "de licenciamiento" in mexico_page
+    assert "your time" not in mexico_page  # the event's own timezone
+    assert "your time" in brazil_page
+
+
+@pytest.mark.parametrize("who", ["moderator", "silenced"])
+def test_moderators_and_silenced_members_always_get_fresh_pages(app, who):
+    values = {"role": Role.MODERATOR} if who == "moderator" else {"silenced_until": utcnow() + timedelta(days=3)}
+    plain, _ = member_client(app)
+    plain.get("/members")
+    client, member = member_client(app, **values)
+    make_profile(make_user(display_name="Rosa Quispe"))
+
+    page = client.get("/members").text
+
+    assert "Rosa Quispe" in page
+    assert menu_profile_link(member) in page
+
+
+@pytest.mark.parametrize(("path", "status"), [("/members?country=ZZ", 422), ("/search?q=vacuna&kind=nada", 404)])
+def test_a_page_not_kept_still_has_the_members_own_menu(app, path, status):
+    client, member = member_client(app)
+
+    response = client.get(path)
+
+    assert response.status_code == status
+    assert menu_profile_link(member) in response.text
+    assert "slot-" not in response.text

@@ -8,7 +8,7 @@ from community.errors import ActionRefused, PermissionDenied
 from community.extensions import db, login_manager
 from community.forms import require_one_click, show_refusal
 from community.i18n import current_language
-from community.page_cache import cached_for_visitors
+from community.page_cache import cached_for_visitors, cached_for_visitors_and_members
 from community.profiles import directory, services
 from community.profiles.avatars import MAX_UPLOAD_BYTES, initials, initials_colour
 from community.profiles.forms import (
@@ -61,7 +61,7 @@ def profile_counterparts(user):
 
 
 @bp.route("/members")
-@cached_for_visitors
+@cached_for_visitors_and_members
 def list_members():
     form = DirectoryForm(directory.list_member_countries(), formdata=request.args)
     if request.args and not form.validate():

@@ -2,7 +2,7 @@ from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user
 
 from community.extensions import limiter
-from community.page_cache import cached_for_visitors
+from community.page_cache import cached_for_visitors_and_members
 from community.search import services
 from community.search.forms import SearchForm
 
@@ -18,7 +18,7 @@ def search_limit() -> str:
 
 @bp.route("/search")
 @limiter.limit(search_limit)
-@cached_for_visitors
+@cached_for_visitors_and_members
 def show_results():
     kind = request.args.get("kind") or "all"
     page = request.args.get("page", 1, type=int)
