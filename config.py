@@ -41,11 +41,12 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
 
     # Pages anyone may read are kept rendered for visitors (not logged in) this many seconds; 0 turns it
-    # off. A visitor may see a new post that much later; members always get fresh pages.
+    # off. A visitor may see a new post that much later.
     VISITOR_PAGE_CACHE_SECONDS = _env_int("VISITOR_PAGE_CACHE_SECONDS", 30)
-    # The directory and search are the same page for every plain member (same language and timezone):
-    # kept this many seconds and shared by them, each with their own menu; 0 turns it off. A member who
-    # has just sent a form gets fresh pages; others may see a change that much later.
+    # The directory, search, the event list and category pages are alike for plain members (same language
+    # and timezone): kept this many seconds and shared by them, each member's own menu and marks filled in
+    # (community/page_cache.py); 0 turns it off. A member who has just sent a form gets fresh pages;
+    # others may see a change that much later.
     MEMBER_PAGE_CACHE_SECONDS = _env_int("MEMBER_PAGE_CACHE_SECONDS", 20)
     # Where those pages are kept (Flask-Caching): each worker's memory by default; with several workers,
     # CACHE_TYPE=RedisCache and CACHE_REDIS_URL=redis://127.0.0.1:6379/1 share them.

@@ -5,14 +5,18 @@ page in the same language. A visitor's page differs from another's only in its C
 switcher's form), so the kept copy has a slot in its place and every answer puts the visitor's own token
 back (`cached_for_visitors`, VISITOR_PAGE_CACHE_SECONDS).
 
-The directory and search show every plain member the same page too, given the same language and
-timezone: only the member's menu (their profile link, unread counts, log-out form) and CSRF token are
-theirs. Those views are marked `cached_for_visitors_and_members`; a member's copy has a slot for the
-menu as well, and every answer renders the member's own menu into it (MEMBER_PAGE_CACHE_SECONDS).
+The directory, search, the list of events and a category's threads show every plain member the same
+page too, given the same language and timezone: only the member's menu (their profile link, unread
+counts, log-out form), CSRF token and a few marks of their own (their answer to each listed event, the
+unread marks of each thread) are theirs. Those views are marked `cached_for_visitors_and_members`; a
+member's copy has a slot for the menu and for each such mark (`member_slot`), and every answer fills
+them for the member asking: the menu rendered afresh, each kind of mark by the function registered with
+`personal_part` for it, one query for all of a page's marks (MEMBER_PAGE_CACHE_SECONDS). A view whose
+page differs between groups of members names the member's group (`audience`).
 Moderators and admins (their pages show what they moderate) and silenced members (a notice) always get
 fresh pages, and so, for MEMBER_PAGE_CACHE_SECONDS, does a member who has just sent a form: they see their
-own change at once, everyone else up to that many seconds later. Members' other pages (threads, events,
-the dashboard) are theirs alone and are never kept.
+own change at once, everyone else up to that many seconds later. Members' other pages (threads, an
+event's page, the dashboard) are theirs alone and are never kept.
 
 Pages with flashed messages are neither kept nor served from the cache; neither is anything but a 200
 HTML answer.
@@ -20,7 +24,9 @@ HTML answer.
 
 import hashlib
 import hmac
+import re
 import time
+from collections.abc import Callable
 from functools import wraps
 
 from flask import Flask, current_app, g, make_response, render_template, request, session
@@ -33,6 +39,9 @@ from community.accounts.models import Role
 from community.extensions import cache
 
 MEMBER_MENU = "_member_menu.html"
+# The member's own parts of a shared page by name (such as their answer to each event of a list): a
+# function from the ids of the page's slots of that name to each one's HTML, found with one query.
+PERSONAL_PARTS: dict[str, Callable[[list[int]], dict[int, str]]] = {}
 # When the member last sent a form (seconds since the epoch), in their session.
 WROTE_AT = "wrote_at"
 
@@ -40,6 +49,17 @@ WROTE_AT = "wrote_at"
 def init_app(app: Flask) -> None:
     app.before_request(_remember_when_members_write)
     app.add_template_global(member_menu_slot)
+    app.add_template_global(member_slot)
+
+
+def personal_part(name: str):
+    """Register the function that fills a shared page's slots called `name` (see `member_slot`)."""
+
+    def register(fill: Callable[[list[int]], dict[int, str]]):
+        PERSONAL_PARTS[name] = fill
+        return fill
+
+    return register
 
 
 def _remember_when_members_write() -> None:
@@ -59,6 +79,22 @@ def member_menu_slot() -> Markup:
     return Markup(_slot("member-menu"))  # noqa: S704 - our own constant
 
 
+def member_slot(name: str, item_id: int) -> Markup:
+    """A slot for the member's own part `name` of item `item_id`, filled on every answer by its function."""
+    return Markup(f"{_slot(name)}-{int(item_id)}.")  # noqa: S704 - our own constant and a number
+
+
+def _fill_personal_parts(body: str) -> str:
+    for name, fill in PERSONAL_PARTS.items():
+        slot = _slot(name)
+        if slot not in body:
+            continue
+        pattern = re.compile(re.escape(slot) + r"-(\d+)\.")
+        parts = fill(sorted({int(found) for found in pattern.findall(body)}))
+        body = pattern.sub(lambda match, parts=parts: parts.get(int(match.group(1)), ""), body)
+    return body
+
+
 def _shares_members_pages() -> bool:
     """Whether this member sees the pages every plain member sees (and may be answered with a kept copy)."""
     seconds = current_app.config["MEMBER_PAGE_CACHE_SECONDS"]
@@ -70,7 +106,7 @@ def _shares_members_pages() -> bool:
     )
 
 
-def _key(members_too: bool) -> tuple[str, int] | None:
+def _key(members_too: bool, audience: Callable[[], str | None] | None) -> tuple[str, int] | None:
     """The kept copy this request may be answered with (its key and lifetime), or None: render afresh."""
     if request.method != "GET" or session.get("_flashes"):
         return None
@@ -79,8 +115,11 @@ def _key(members_too: bool) -> tuple[str, int] | None:
         # The language decides the page's text; the path and query string decide everything else.
         return (f"visitor-page:{get_locale()}:{request.full_path}", seconds) if seconds > 0 else None
     if members_too and _shares_members_pages():
+        group = audience() if audience else ""
+        if group is None:
+            return None
         # Members' pages show dates and times in their own timezone.
-        key = f"member-page:{get_locale()}:{get_timezone()}:{request.full_path}"
+        key = f"member-page:{get_locale()}:{get_timezone()}:{group}:{request.full_path}"
         return key, current_app.config["MEMBER_PAGE_CACHE_SECONDS"]
     return None
 
@@ -93,13 +132,14 @@ def _token_of_this_request() -> str | None:
 def _fill_slots(body: str) -> str:
     if current_user.is_authenticated:
         body = body.replace(_slot("member-menu"), render_template(MEMBER_MENU))
+        body = _fill_personal_parts(body)
     return body.replace(_slot("csrf"), generate_csrf())
 
 
-def _kept(view, members_too: bool):
+def _kept(view, members_too: bool, audience: Callable[[], str | None] | None = None):
     @wraps(view)
     def wrapper(*args, **kwargs):
-        found = _key(members_too)
+        found = _key(members_too, audience)
         if found is None:
             return view(*args, **kwargs)
         key, seconds = found
@@ -133,6 +173,12 @@ def cached_for_visitors(view):
     return _kept(view, members_too=False)
 
 
-def cached_for_visitors_and_members(view):
-    """The same, and for plain members too: the view's page is the same for every one of them."""
-    return _kept(view, members_too=True)
+def cached_for_visitors_and_members(view=None, *, audience: Callable[[], str | None] | None = None):
+    """The same, and for plain members too: the view's page is the same for every one of them.
+
+    When it differs between groups of members (say, by the languages they read), `audience` names the
+    member's group, and members share a copy only within it; None renders the member's page afresh.
+    """
+    if view is None:
+        return lambda view: _kept(view, members_too=True, audience=audience)
+    return _kept(view, members_too=True, audience=audience)

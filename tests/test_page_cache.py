@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 
 from community.accounts.models import Role
+from community.extensions import db
 from community.forum import services as forum
 from community.types import utcnow
 from tests.factories import make_category, make_event, make_profile, make_thread, make_user
@@ -204,3 +205,79 @@ def test_a_page_not_kept_still_has_the_members_own_menu(app, path, status):
     assert response.status_code == status
     assert menu_profile_link(member) in response.text
     assert "slot-" not in response.text
+
+
+def test_members_share_the_event_list_each_with_their_own_answers(app, count_queries):
+    from community.events.models import RSVPStatus
+    from community.events.services import rsvp_to_event
+
+    make_event(title="Taller de licenciamiento", starts_in=timedelta(days=3))
+    event = make_event(title="Seminario de patentes", starts_in=timedelta(days=5))
+    attending, attendee = member_client(app, locale="en")
+    other, _ = member_client(app, locale="en")
+    rsvp_to_event(attendee, event, RSVPStatus.GOING)
+    other_page = other.get("/events/").text
+    make_event(title="Reunión de seguimiento", starts_in=timedelta(days=4))
+    attending.get("/notifications")  # the member's first page of the day writes when they were last seen
+
+    with count_queries() as queries:
+        attendee_page = attending.get("/events/").text
+
+    assert "Reunión de seguimiento" not in attendee_page  # the copy kept from the other member's visit
+    assert '<span class="badge text-bg-primary">Going</span>' in attendee_page
+    assert '<span class="badge text-bg-primary">Going</span>' not in other_page
+    assert attendee_page.index("Taller de licenciamiento") < attendee_page.index(">Going<")
+    assert attendee_page.index("Seminario de patentes") < attendee_page.index(">Going<")
+    assert "slot-" not in attendee_page
+    assert queries.count == 3  # the member, the menu's counts, their answers
+
+
+def test_members_share_a_category_each_with_their_own_unread_marks_and_watch_button(app, count_queries):
+    category = make_category(slug="patentes")
+    read = make_thread(category=category, title="Búsqueda de anterioridad", language="es")
+    unread = make_thread(category=category, title="Regalías en biotecnología", language="es")
+    reader, reader_member = member_client(app, locale="en")
+    other, _ = member_client(app, locale="en")
+    forum.watch_category(reader_member, category)
+    reader.get(f"/forum/t/{read.id}")  # both read to the end
+    reader.get(f"/forum/t/{unread.id}")
+    other_page = other.get("/forum/c/patentes").text
+    make_thread(category=category, title="Licencias cruzadas", language="es")
+    forum.reply_to_thread(make_user(), unread, "Una respuesta nueva")
+
+    with count_queries() as queries:
+        reader_page = reader.get("/forum/c/patentes").text
+
+    assert "Licencias cruzadas" not in reader_page  # the copy kept from the other member's visit
+    reader_row = reader_page.split(f'href="/forum/t/{unread.id}"')[1].split("</li>")[0]
+    assert "1 unread reply" in reader_row  # the reply came after the copy was made: the marks are fresh
+    assert "unread-marker" not in reader_page.split(f'href="/forum/t/{read.id}"')[1].split("</li>")[0]
+    assert other_page.count(">New<") == 2
+    assert "Stop watching" in reader_page and "Watch this category" in other_page
+    assert "slot-" not in reader_page
+    # The member, the menu's counts, whether a thread of theirs awaits review, their marks, their watch.
+    assert queries.count == 5
+
+
+def test_members_who_read_other_languages_get_their_own_list(app):
+    category = make_category(slug="patentes")
+    make_thread(category=category, title="Busca de anterioridade", language="pt")
+    everything, _ = member_client(app)
+    spanish_only, _ = member_client(app, content_languages="es")
+
+    assert "Busca de anterioridade" in everything.get("/forum/c/patentes").text
+    assert "Busca de anterioridade" not in spanish_only.get("/forum/c/patentes").text
+
+
+def test_a_member_whose_thread_awaits_review_sees_it_in_the_list(app):
+    category = make_category(slug="patentes")
+    make_thread(category=category, title="Búsqueda de anterioridad")
+    author, author_member = member_client(app)
+    other, _ = member_client(app)
+    other.get("/forum/c/patentes")
+    held = make_thread(category=category, author=author_member, title="Mi primera pregunta")
+    held.awaiting_review = True
+    db.session.commit()
+
+    assert "Mi primera pregunta" in author.get("/forum/c/patentes").text
+    assert "Mi primera pregunta" not in other.get("/forum/c/patentes").text

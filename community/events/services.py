@@ -574,10 +574,15 @@ def list_month(year: int, month: int, zone_name: str, filters: EventFilters | No
 
 def answers_of(member, events: list[Event]) -> dict[int, RSVPStatus]:
     """The member's answer to each of `events` (one query), by event id."""
-    if not events or member is None or not getattr(member, "is_authenticated", False):
+    return answers_to(member, [event.id for event in events])
+
+
+def answers_to(member, event_ids: list[int]) -> dict[int, RSVPStatus]:
+    """The member's answer to each of the events `event_ids` (one query), by event id."""
+    if not event_ids or member is None or not getattr(member, "is_authenticated", False):
         return {}
     query = select(EventRSVP.event_id, EventRSVP.status).where(
-        EventRSVP.user_id == member.id, EventRSVP.event_id.in_([event.id for event in events])
+        EventRSVP.user_id == member.id, EventRSVP.event_id.in_(event_ids)
     )
     return dict(db.session.execute(query).all())
 

@@ -1,7 +1,18 @@
 import calendar as calendar_module
 from datetime import date
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    get_template_attribute,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -43,7 +54,7 @@ from community.extensions import db
 from community.forms import show_refusal
 from community.i18n import LANGUAGES, is_country
 from community.notifications.services import register_target
-from community.page_cache import cached_for_visitors
+from community.page_cache import cached_for_visitors, cached_for_visitors_and_members, personal_part
 from community.types import utcnow
 
 bp = Blueprint("events", __name__, url_prefix="/events", template_folder="templates")
@@ -119,9 +130,16 @@ def _render_list(past: bool):
 
 
 @bp.route("/")
-@cached_for_visitors
+@cached_for_visitors_and_members
 def list_events():
     return _render_list(past=False)
+
+
+@personal_part("event-answer")
+def _answer_badges(event_ids: list[int]) -> dict[int, str]:
+    """The member's answer to each event of a list kept for every member, as the list shows it."""
+    badge = get_template_attribute("events/_macros.html", "answer_badge")
+    return {event_id: badge(answer) for event_id, answer in services.answers_to(current_user, event_ids).items()}
 
 
 @bp.route("/past")

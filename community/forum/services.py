@@ -604,6 +604,17 @@ def is_watching_category(user: User, category: Category) -> bool:
     return user.is_authenticated and db.session.get(CategoryWatch, (user.id, category.id)) is not None
 
 
+def watching_categories(user: User, category_ids: list[int]) -> list[tuple[int, str, bool]]:
+    """(id, slug, whether `user` watches it) for each of the categories `category_ids`, in one query."""
+    watch = and_(CategoryWatch.category_id == Category.id, CategoryWatch.user_id == user.id)
+    query = (
+        select(Category.id, Category.slug, CategoryWatch.user_id.is_not(None))
+        .outerjoin(CategoryWatch, watch)
+        .where(Category.id.in_(category_ids))
+    )
+    return [tuple(row) for row in db.session.execute(query)]
+
+
 # Reading
 
 
@@ -693,6 +704,23 @@ def reading_languages(user: User, language: str | None = None) -> tuple[str, ...
     if user.is_authenticated:
         return user.reading_languages
     return LANGUAGES
+
+
+def read_positions(viewer: User, thread_ids: list[int]) -> list[tuple[int, int, int | None]]:
+    """(id, post count, last post number `viewer` read or None) for each of the threads `thread_ids`."""
+    read = and_(ThreadRead.thread_id == Thread.id, ThreadRead.user_id == viewer.id)
+    query = (
+        select(Thread.id, Thread.post_count, ThreadRead.last_read_number)
+        .outerjoin(ThreadRead, read)
+        .where(Thread.id.in_(thread_ids))
+    )
+    return [tuple(row) for row in db.session.execute(query)]
+
+
+def has_threads_awaiting_review(member: User) -> bool:
+    """Whether the member started a thread that waits for a moderator (lists show it to them alone)."""
+    query = select(Thread.id).where(Thread.author_id == member.id, Thread.awaiting_review.is_(True)).limit(1)
+    return db.session.scalar(query) is not None
 
 
 def _visible_threads(viewer: User) -> list:

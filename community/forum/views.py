@@ -1,4 +1,15 @@
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    get_template_attribute,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -12,7 +23,7 @@ from community.forum.models import Category
 from community.i18n import LANGUAGES, current_language
 from community.notifications.services import register_target
 from community.notifications.views import navigation_badge
-from community.page_cache import cached_for_visitors
+from community.page_cache import cached_for_visitors, cached_for_visitors_and_members, personal_part
 
 bp = Blueprint("forum", __name__, template_folder="templates", url_prefix="/forum")
 
@@ -104,8 +115,34 @@ def latest_threads():
     )
 
 
+def _thread_list_audience() -> str | None:
+    """Members share a thread list with those who read the same languages; one whose own thread awaits
+    review sees it there, and gets their lists afresh."""
+    if services.has_threads_awaiting_review(current_user):
+        return None
+    return ",".join(current_user.reading_languages)
+
+
+@personal_part("thread-unread")
+def _unread_markers(thread_ids: list[int]) -> dict[int, str]:
+    marker = get_template_attribute("forum/_marks.html", "unread_marker")
+    return {
+        thread_id: marker(thread_id, posts, read)
+        for thread_id, posts, read in services.read_positions(current_user, thread_ids)
+    }
+
+
+@personal_part("category-watch")
+def _watch_forms(category_ids: list[int]) -> dict[int, str]:
+    form = get_template_attribute("forum/_marks.html", "watch_category_form")
+    return {
+        category_id: form(slug, watching)
+        for category_id, slug, watching in services.watching_categories(current_user, category_ids)
+    }
+
+
 @bp.route("/c/<slug>")
-@cached_for_visitors
+@cached_for_visitors_and_members(audience=_thread_list_audience)
 def show_category(slug):
     category = _category_or_404(slug)
     language, tag = _list_filters()
