@@ -148,6 +148,7 @@ def test_a_member_sees_their_own_unread_counts_on_a_kept_page(app):
     first.get("/search?q=vacuna")
     thread = make_thread(author=make_user())
     notify([second_member], NotificationKind.NEW_THREAD, target_type="thread", target_id=thread.id)
+    db.session.commit()
 
     assert "Notifications: 1 unread" in second.get("/search?q=vacuna").text
     assert "Notifications: 1 unread" not in first.get("/search?q=vacuna").text
