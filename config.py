@@ -43,10 +43,10 @@ class Config:
     # Pages anyone may read are kept rendered for visitors (not logged in) this many seconds; 0 turns it
     # off. A visitor may see a new post that much later.
     VISITOR_PAGE_CACHE_SECONDS = _env_int("VISITOR_PAGE_CACHE_SECONDS", 30)
-    # The directory, search, the event list and category pages are alike for plain members (same language
-    # and timezone): kept this many seconds and shared by them, each member's own menu and marks filled in
-    # (community/page_cache.py); 0 turns it off. A member who has just sent a form gets fresh pages;
-    # others may see a change that much later.
+    # The directory, search, the event list, category and thread pages are alike for plain members (same
+    # language and timezone): kept this many seconds and shared by them, each member's own menu and marks
+    # filled in (community/page_cache.py); 0 turns it off. A member who has just sent a form gets fresh
+    # pages; others may see a change that much later.
     MEMBER_PAGE_CACHE_SECONDS = _env_int("MEMBER_PAGE_CACHE_SECONDS", 20)
     # Where those pages are kept (Flask-Caching): each worker's memory by default; with several workers,
     # CACHE_TYPE=RedisCache and CACHE_REDIS_URL=redis://127.0.0.1:6379/1 share them.

@@ -5,18 +5,21 @@ page in the same language. A visitor's page differs from another's only in its C
 switcher's form), so the kept copy has a slot in its place and every answer puts the visitor's own token
 back (`cached_for_visitors`, VISITOR_PAGE_CACHE_SECONDS).
 
-The directory, search, the list of events and a category's threads show every plain member the same
-page too, given the same language and timezone: only the member's menu (their profile link, unread
-counts, log-out form), CSRF token and a few marks of their own (their answer to each listed event, the
-unread marks of each thread) are theirs. Those views are marked `cached_for_visitors_and_members`; a
+The directory, search, the list of events, a category's threads and a page of a thread show every
+plain member the same page too, given the same language and timezone: only the member's menu (their
+profile link, unread counts, log-out form), CSRF token and a few marks of their own (their answer to
+each listed event, the unread marks of each thread or post, the helpful buttons they pressed) are
+theirs. Those views are marked `cached_for_visitors_and_members`; a
 member's copy has a slot for the menu and for each such mark (`member_slot`), and every answer fills
 them for the member asking: the menu rendered afresh, each kind of mark by the function registered with
 `personal_part` for it, one query for all of a page's marks (MEMBER_PAGE_CACHE_SECONDS). A view whose
-page differs between groups of members names the member's group (`audience`).
+page differs between groups of members names the member's group (`audience`); a view with work of its
+own to do for each member around the page (the thread page moves the read marker) calls
+`shared_with_members` where it would render.
 Moderators and admins (their pages show what they moderate) and silenced members (a notice) always get
 fresh pages, and so, for MEMBER_PAGE_CACHE_SECONDS, does a member who has just sent a form: they see their
-own change at once, everyone else up to that many seconds later. Members' other pages (threads, an
-event's page, the dashboard) are theirs alone and are never kept.
+own change at once, everyone else up to that many seconds later. Members' other pages (an event's page,
+the dashboard, messages) are theirs alone and are never kept.
 
 Pages with flashed messages are neither kept nor served from the cache; neither is anything but a 200
 HTML answer.
@@ -29,7 +32,8 @@ import time
 from collections.abc import Callable
 from functools import wraps
 
-from flask import Flask, current_app, g, make_response, render_template, request, session
+from flask import Flask, Response, current_app, g, make_response, render_template, request, session
+from flask.typing import ResponseReturnValue
 from flask_babel import get_locale, get_timezone
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -139,33 +143,46 @@ def _fill_slots(body: str) -> str:
 def _kept(view, members_too: bool, audience: Callable[[], str | None] | None = None):
     @wraps(view)
     def wrapper(*args, **kwargs):
-        found = _key(members_too, audience)
-        if found is None:
-            return view(*args, **kwargs)
-        key, seconds = found
-        kept = cache.get(key)
-        if kept is not None:
-            body, content_type = kept
-            return current_app.response_class(_fill_slots(body), content_type=content_type)
-        g.page_for_members = current_user.is_authenticated
-        try:
-            response = make_response(view(*args, **kwargs))
-        finally:
-            g.page_for_members = False  # an error page rendered after an abort() has the menu itself
-        if response.mimetype != "text/html":
-            return response
-        if response.status_code == 200 and not session.get("_flashes"):
-            body = response.get_data(as_text=True)
-            token = _token_of_this_request()
-            if token:
-                body = body.replace(token, _slot("csrf"))
-            cache.set(key, (body, response.content_type), timeout=seconds)
-            response.set_data(_fill_slots(body))
-        elif current_user.is_authenticated:  # not kept (a form's errors): the member's menu goes in its slot
-            response.set_data(_fill_slots(response.get_data(as_text=True)))
-        return response
+        return _serve(lambda: view(*args, **kwargs), members_too, audience)
 
     return wrapper
+
+
+def shared_with_members(render: Callable[[], ResponseReturnValue], audience: Callable[[], str | None]) -> Response:
+    """A member's page from the copy kept for members of their `audience`, or from `render` (then kept).
+
+    For a view that must do work of its own for each member around the page (checks, a read marker), and
+    so cannot be decorated: the view calls this where it would render.
+    """
+    return _serve(render, members_too=True, audience=audience)
+
+
+def _serve(render: Callable[[], ResponseReturnValue], members_too: bool, audience) -> Response:
+    found = _key(members_too, audience)
+    if found is None:
+        return make_response(render())
+    key, seconds = found
+    kept = cache.get(key)
+    if kept is not None:
+        body, content_type = kept
+        return current_app.response_class(_fill_slots(body), content_type=content_type)
+    g.page_for_members = current_user.is_authenticated
+    try:
+        response = make_response(render())
+    finally:
+        g.page_for_members = False  # an error page rendered after an abort() has the menu itself
+    if response.mimetype != "text/html":
+        return response
+    if response.status_code == 200 and not session.get("_flashes"):
+        body = response.get_data(as_text=True)
+        token = _token_of_this_request()
+        if token:
+            body = body.replace(token, _slot("csrf"))
+        cache.set(key, (body, response.content_type), timeout=seconds)
+        response.set_data(_fill_slots(body))
+    elif current_user.is_authenticated:  # not kept (a form's errors): the member's menu goes in its slot
+        response.set_data(_fill_slots(response.get_data(as_text=True)))
+    return response
 
 
 def cached_for_visitors(view):

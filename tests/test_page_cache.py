@@ -282,3 +282,101 @@ def test_a_member_whose_thread_awaits_review_sees_it_in_the_list(app):
 
     assert "Mi primera pregunta" in author.get("/forum/c/patentes").text
     assert "Mi primera pregunta" not in other.get("/forum/c/patentes").text
+
+
+def posts_of(thread):
+    from sqlalchemy import select
+
+    from community.forum.models import Post
+
+    return list(db.session.scalars(select(Post).where(Post.thread_id == thread.id).order_by(Post.number)))
+
+
+def post_card(page: str, number: int) -> str:
+    return page.split(f'id="post-{number}"')[1].split("</article>")[0]
+
+
+def test_members_share_a_thread_page_each_with_their_own_marks(app, count_queries):
+    thread = make_thread(title="Regalías en biotecnología", replies=3)
+    posts = posts_of(thread)
+    reading, reader = member_client(app, locale="en")
+    other, _ = member_client(app, locale="en")
+    forum.watch_thread(reader, thread)
+    forum.toggle_helpful(reader, posts[1])
+    forum.mark_read(reader, thread, posts[:2])
+    other_page = other.get(f"/forum/t/{thread.id}").text  # kept for both
+    posts[3].body_html = "<p>Texto corregido</p>"
+    db.session.commit()
+
+    reader_page = reading.get(f"/forum/t/{thread.id}").text
+
+    assert "Texto corregido" not in reader_page  # the kept copy, for up to MEMBER_PAGE_CACHE_SECONDS
+    assert "Stop watching" in reader_page and "Watch this thread" in other_page
+    assert 'aria-pressed="true"' in post_card(reader_page, 2)
+    assert 'aria-pressed="true"' not in other_page
+    assert [("unread-marker" in post_card(reader_page, n)) for n in (1, 2, 3, 4)] == [False, False, True, True]
+    assert all("unread-marker" in post_card(other_page, n) for n in (1, 2, 3, 4))
+    assert "slot-" not in reader_page
+    assert forum.last_read_number(reader, thread) == 4  # reading the kept copy moved the read marker
+
+    with count_queries() as queries:
+        again = reading.get(f"/forum/t/{thread.id}").text
+    assert "unread-marker" not in again and 'id="first-unread"' not in again
+    # The member, the thread with their read marker, whether they wrote a post of the page, the menu's
+    # counts and their helpful marks: nothing is written on a page read before.
+    assert queries.count == 5
+
+
+def test_a_new_reply_shows_at_once_on_a_shared_thread_page(app):
+    thread = make_thread(title="Regalías en biotecnología")
+    first, _ = member_client(app)
+    second, _ = member_client(app)
+    first.get(f"/forum/t/{thread.id}")
+    forum.reply_to_thread(make_user(), thread, "Una respuesta nueva")
+
+    assert "Una respuesta nueva" in second.get(f"/forum/t/{thread.id}").text
+
+
+def test_a_member_who_wrote_a_post_of_the_page_gets_it_with_their_buttons(app):
+    thread = make_thread(title="Regalías en biotecnología")
+    author, author_member = member_client(app, locale="en")
+    forum.reply_to_thread(author_member, thread, "Mi respuesta")
+    other, _ = member_client(app, locale="en")
+    other_page = other.get(f"/forum/t/{thread.id}").text
+
+    author_page = author.get(f"/forum/t/{thread.id}").text
+
+    edit_link = f'href="/forum/posts/{posts_of(thread)[1].id}/edit"'
+    assert edit_link in author_page
+    assert edit_link not in other_page
+
+
+def test_a_kept_page_is_exactly_the_page_the_member_would_get_afresh(app):
+    """Every member's own mark filled into a kept copy reads as it does on the page rendered for them."""
+    from community.events.models import RSVPStatus
+    from community.events.services import rsvp_to_event
+
+    category = make_category(slug="patentes")
+    thread = make_thread(category=category, title="Regalías en biotecnología", replies=3, language="es")
+    make_thread(category=category, title="Búsqueda de anterioridad", language="es")
+    event = make_event(title="Taller de regalías", starts_in=timedelta(days=3))
+    make_profile(make_user(display_name="Rosa Quispe"))
+    first, _ = member_client(app, locale="en", timezone="America/Mexico_City")
+    second, member = member_client(app, locale="en", timezone="America/Mexico_City")
+    forum.watch_category(member, category)
+    forum.watch_thread(member, thread)
+    forum.toggle_helpful(member, posts_of(thread)[2])
+    forum.mark_read(member, thread, posts_of(thread)[:2])
+    forum.mark_read(member, thread, posts_of(thread))  # the thread page, read before, is not written to
+    rsvp_to_event(member, event, RSVPStatus.INTERESTED)
+    paths = ["/members", "/search?q=regal%C3%ADas", "/events/", "/forum/c/patentes", f"/forum/t/{thread.id}"]
+
+    def without_token(page: str) -> str:
+        return page.replace(csrf_token_in(page), "TOKEN")
+
+    app.config["MEMBER_PAGE_CACHE_SECONDS"] = 0
+    fresh = {path: without_token(second.get(path).text) for path in paths}
+    app.config["MEMBER_PAGE_CACHE_SECONDS"] = 30
+    for path in paths:
+        first.get(path)  # kept, with a slot for each of the member's marks
+        assert without_token(second.get(path).text) == fresh[path], path

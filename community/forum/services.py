@@ -853,13 +853,24 @@ def get_thread_page(thread: Thread, page: int, per_page: int = POSTS_PER_PAGE) -
 
 def helpful_post_ids(user: User, posts: list[Post]) -> set[int]:
     """Which of these posts the member has marked helpful (one query)."""
-    if not user.is_authenticated or not posts:
+    return helpful_among(user, [post.id for post in posts])
+
+
+def helpful_among(user: User, post_ids: list[int]) -> set[int]:
+    """Which of the posts `post_ids` the member has marked helpful (one query)."""
+    if not user.is_authenticated or not post_ids:
         return set()
-    return set(
-        db.session.scalars(
-            select(Reaction.post_id).where(Reaction.user_id == user.id, Reaction.post_id.in_([p.id for p in posts]))
-        )
+    query = select(Reaction.post_id).where(Reaction.user_id == user.id, Reaction.post_id.in_(post_ids))
+    return set(db.session.scalars(query))
+
+
+def has_posts_on_page(user: User, thread: Thread, page: int, per_page: int = POSTS_PER_PAGE) -> bool:
+    """Whether the member wrote any of the posts on this page of the thread (their own carry other buttons)."""
+    first = (page - 1) * per_page + 1
+    query = select(Post.id).where(
+        Post.thread_id == thread.id, Post.number.between(first, first + per_page - 1), Post.author_id == user.id
     )
+    return db.session.scalar(query.limit(1)) is not None
 
 
 def list_revisions(post: Post) -> list[PostRevision]:

@@ -1,9 +1,12 @@
+from typing import NamedTuple
+
 from flask import (
     Blueprint,
     Response,
     abort,
     current_app,
     flash,
+    g,
     get_template_attribute,
     redirect,
     render_template,
@@ -23,7 +26,12 @@ from community.forum.models import Category
 from community.i18n import LANGUAGES, current_language
 from community.notifications.services import register_target
 from community.notifications.views import navigation_badge
-from community.page_cache import cached_for_visitors, cached_for_visitors_and_members, personal_part
+from community.page_cache import (
+    cached_for_visitors,
+    cached_for_visitors_and_members,
+    personal_part,
+    shared_with_members,
+)
 
 bp = Blueprint("forum", __name__, template_folder="templates", url_prefix="/forum")
 
@@ -160,6 +168,15 @@ def show_category(slug):
     )
 
 
+class ThreadReading(NamedTuple):
+    """How far the member had read the thread they are reading, for the marks of a shared thread page."""
+
+    thread_id: int
+    post_count: int
+    read_before: int
+    watching: bool
+
+
 @bp.route("/t/<int:thread_id>")
 @cached_for_visitors
 def show_thread(thread_id):
@@ -170,9 +187,26 @@ def show_thread(thread_id):
     page = _page_argument()
     if page > services.page_of(thread.post_count):
         abort(404)
+    if not current_user.is_authenticated:
+        return _render_thread(thread, page, read_before, watching)
+    g.thread_reading = ThreadReading(thread.id, thread.post_count, read_before, watching)
+    response = shared_with_members(
+        lambda: _render_thread(thread, page, read_before, watching),
+        audience=lambda: _thread_page_audience(thread, page),
+    )
+    # Recorded once the page is rendered: the commit would expire the objects it shows. The layout has
+    # read the bell's number by then.
+    services.mark_page_read(
+        current_user, thread, page, read_before=read_before,
+        has_unread_notifications=navigation_badge("notifications") > 0,
+    )  # fmt: skip
+    return response
+
+
+def _render_thread(thread, page: int, read_before: int, watching: bool) -> str:
     pagination = services.get_thread_page(thread, page)
     form = ReplyForm() if services.can_reply(current_user, thread) else None
-    page_html = render_template(
+    return render_template(
         "forum/thread.html",
         thread=thread,
         pagination=pagination,
@@ -181,13 +215,35 @@ def show_thread(thread_id):
         watching=watching,
         form=form,
     )
-    # Recorded once the page is rendered: the commit would expire the objects it shows. The layout has
-    # read the bell's number by then.
-    services.mark_page_read(
-        current_user, thread, page, read_before=read_before,
-        has_unread_notifications=navigation_badge("notifications") > 0,
-    )  # fmt: skip
-    return page_html
+
+
+def _thread_page_audience(thread, page: int) -> str | None:
+    """Members share a page of a thread as long as it has no new post and they wrote none of its posts
+    (theirs have edit and delete buttons, and may await review); the number of posts is in the key, so
+    a new reply shows at once, and the read marker never passes what the member was shown."""
+    if services.has_posts_on_page(current_user, thread, page):
+        return None
+    return f"{thread.post_count}:{int(thread.is_locked)}"
+
+
+@personal_part("thread-reading")
+def _reading_controls(thread_ids: list[int]) -> dict[int, str]:
+    reading = g.thread_reading
+    controls = get_template_attribute("forum/_marks.html", "reading_controls")
+    return {reading.thread_id: controls(*reading)}
+
+
+@personal_part("post-new")
+def _new_post_markers(numbers: list[int]) -> dict[int, str]:
+    marker = get_template_attribute("forum/_marks.html", "new_post_marker")
+    return {number: marker(number, g.thread_reading.read_before) for number in numbers}
+
+
+@personal_part("post-helpful")
+def _helpful_buttons(post_ids: list[int]) -> dict[int, str]:
+    tag = get_template_attribute("forum/_marks.html", "helpful_button_tag")
+    helpful = services.helpful_among(current_user, post_ids)
+    return {post_id: tag(post_id in helpful) for post_id in post_ids}
 
 
 @bp.route("/t/<int:thread_id>/unread")
