@@ -4,7 +4,8 @@ For each database (SQLite, PostgreSQL) and each number of gunicorn sync workers 
 serves the production configuration on 127.0.0.1, drives every page with wrk for a fixed time as an
 anonymous visitor and as a logged-in member, and records requests per second, p50/p99 latency, errors,
 SQL queries per request (counted in-process on the same data) and the workers' peak memory. The same
-run measures a ceiling (benchmarks/ceiling.py) and reports each page as a share of it.
+run measures a ceiling (benchmarks/ceiling.py) right before each page and reports the page as a share
+of it.
 
 Results go to benchmarks/results/ as JSON and Markdown, with the machine's description; a full run
 also rewrites the table in the README. `--smoke` does the same in seconds on tiny data (CI runs it).
@@ -18,6 +19,7 @@ import platform
 import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -67,7 +69,8 @@ class Run:
     pages: list = field(default_factory=list)  # community.seed.bench.BenchPage
     queries: dict = field(default_factory=dict)  # (role, page) -> SQL statements per request
     results: list[dict] = field(default_factory=list)
-    ceiling: dict = field(default_factory=dict)  # workers -> requests per second
+    ceiling: dict = field(default_factory=dict)  # workers -> requests per second (median of the probes)
+    ceiling_range: dict = field(default_factory=dict)  # workers -> (lowest, highest) probe
     memory_mb: dict = field(default_factory=dict)  # workers -> peak RSS of one worker
 
 
@@ -316,15 +319,24 @@ def peak_worker_memory_mb(master: subprocess.Popen) -> float:
 
 
 def measure(run: Run, workers: int, seconds: float, connections: int, warm_up: bool = True) -> None:
+    """Every page for a visitor and a member, each right after a probe of the ceiling.
+
+    The machine's speed drifts during a run (a shared host: the ceiling measured 2,000 to 5,500 requests/s
+    on the same day), so each page is compared with the ceiling measured just before it, both servers
+    running side by side; the ceiling reported is the median of those probes.
+    """
     from community.seed.bench import BENCH_PASSWORD, bench_member_email
 
-    with gunicorn("benchmarks.ceiling:app", workers, run.url) as (port, _server):
+    probe_seconds = max(1, int(seconds) // 2)
+    with (
+        gunicorn("benchmarks.ceiling:app", workers, run.url) as (ceiling_port, _ceiling_server),
+        gunicorn("wsgi:app", workers, run.url) as (port, server),
+    ):
+        ceiling_url = f"http://127.0.0.1:{ceiling_port}/"
         if warm_up:
-            wrk(f"http://127.0.0.1:{port}/", 1, connections)
-        run.ceiling[workers] = wrk(f"http://127.0.0.1:{port}/", seconds, connections)["rps"]
-    print(f"   {workers} workers: ceiling {run.ceiling[workers]:.0f} requests/s", flush=True)
-    with gunicorn("wsgi:app", workers, run.url) as (port, server):
+            wrk(ceiling_url, 1, connections)
         cookie = log_in(port, bench_member_email(3), BENCH_PASSWORD)
+        probes = []
         for role in ("visitor", "member"):
             for page in run.pages:
                 if role not in page.roles:
@@ -332,14 +344,19 @@ def measure(run: Run, workers: int, seconds: float, connections: int, warm_up: b
                 url = f"http://127.0.0.1:{port}{page.path}"
                 if warm_up:
                     wrk(url, 1, connections, cookie if role == "member" else None)
+                ceiling = wrk(ceiling_url, probe_seconds, connections)["rps"]
+                probes.append(ceiling)
                 figures = wrk(url, seconds, connections, cookie if role == "member" else None)
                 figures.update(workers=workers, role=role, page=page.name, path=page.path,
-                               queries=run.queries[(role, page.name)],
-                               share=round(figures["rps"] / run.ceiling[workers], 3))  # fmt: skip
+                               queries=run.queries[(role, page.name)], ceiling_rps=ceiling,
+                               share=round(figures["rps"] / ceiling, 3))  # fmt: skip
                 run.results.append(figures)
                 print(f"   {workers} workers, {role:7} {page.name:22} {figures['rps']:7.0f}/s "
+                      f"({figures['share']:4.0%} of {ceiling:5.0f}) "
                       f"p50 {figures['p50_ms']:6.1f} ms p99 {figures['p99_ms']:6.1f} ms "
                       f"errors {figures['errors']} queries {figures['queries']}", flush=True)  # fmt: skip
+        run.ceiling[workers] = statistics.median(probes)
+        run.ceiling_range[workers] = (min(probes), max(probes))
         run.memory_mb[workers] = peak_worker_memory_mb(server)
 
 
@@ -406,7 +423,9 @@ def markdown(runs: list[Run], settings: dict, about: dict) -> str:
             "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
         ]
         for workers in sorted(run.ceiling):
-            lines.append(f"| *ceiling* | | 1 | {workers} | {run.ceiling[workers]:.0f} | 100% | | | | |")
+            low, high = run.ceiling_range[workers]
+            lines.append(f"| *ceiling* | | 1 | {workers} | {run.ceiling[workers]:.0f} | 100% | | | | "
+                         f"median of the probes before each page ({low:.0f}–{high:.0f}) |")  # fmt: skip
         for result in sorted(run.results, key=lambda r: (r["role"] != "visitor", r["page"], r["workers"])):
             missed = ", ".join(checks(run, result)) or "—"
             lines.append(
@@ -430,7 +449,8 @@ def write_results(runs: list[Run], settings: dict, output: Path, update_readme: 
         "settings": settings, "machine": about,
         "runs": [{
             "database": run.database, "server": run.server_version, "size": run.size.__dict__,
-            "ceiling_rps": run.ceiling, "peak_worker_memory_mb": run.memory_mb, "results": run.results,
+            "ceiling_rps": run.ceiling, "ceiling_rps_range": run.ceiling_range,
+            "peak_worker_memory_mb": run.memory_mb, "results": run.results,
         } for run in runs],
     }  # fmt: skip
     stem.with_suffix(".json").write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")

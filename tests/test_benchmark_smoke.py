@@ -45,5 +45,8 @@ def test_the_benchmark_measures_every_page_against_the_ceiling(wrk, tmp_path):
     assert not failing, failing
     assert all(0 <= result["queries"] <= 20 for result in run["results"])  # the home page may need none
     assert run["ceiling_rps"]["2"] > 0 and run["peak_worker_memory_mb"]["2"] > 0
+    # Each page is compared with the ceiling measured just before it.
+    assert all(result["ceiling_rps"] > 0 for result in run["results"])
+    assert all(result["share"] == round(result["rps"] / result["ceiling_rps"], 3) for result in run["results"])
     table = report.with_suffix(".md").read_text()
     assert "| thread, last page | visitor |" in table and "*ceiling*" in table
