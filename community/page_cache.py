@@ -30,7 +30,7 @@ import hmac
 import re
 import time
 from collections.abc import Callable
-from functools import wraps
+from functools import lru_cache, wraps
 
 from flask import Flask, Response, current_app, g, make_response, render_template, request, session
 from flask.typing import ResponseReturnValue
@@ -74,7 +74,13 @@ def _remember_when_members_write() -> None:
 
 def _slot(name: str) -> str:
     """A stand-in for a piece of a page that no page can contain by chance, the same in every worker."""
-    digest = hmac.new(current_app.secret_key.encode(), f"page-cache-{name}-slot".encode(), hashlib.sha256)
+    return _slot_for(current_app.secret_key, name)
+
+
+@lru_cache(maxsize=64)
+def _slot_for(secret_key: str, name: str) -> str:
+    # Every member's answer fills several slots: their names are worked out once, not on each request.
+    digest = hmac.new(secret_key.encode(), f"page-cache-{name}-slot".encode(), hashlib.sha256)
     return f"{name}-slot-{digest.hexdigest()[:32]}"
 
 

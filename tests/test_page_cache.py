@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 
 from community.accounts.models import Role
-from community.extensions import db
+from community.extensions import cache, db
 from community.forum import services as forum
 from community.types import utcnow
 from tests.factories import make_category, make_event, make_profile, make_thread, make_user
@@ -380,3 +380,39 @@ def test_a_kept_page_is_exactly_the_page_the_member_would_get_afresh(app):
     for path in paths:
         first.get(path)  # kept, with a slot for each of the member's marks
         assert without_token(second.get(path).text) == fresh[path], path
+
+
+def test_a_kept_page_costs_a_member_the_same_queries_however_long_its_list(app, count_queries):
+    """Each kind of mark is read for the whole page at once: a longer list adds no query."""
+    from community.events.models import RSVPStatus
+    from community.events.services import rsvp_to_event
+
+    category = make_category(slug="patentes")
+    thread = make_thread(category=category, title="Regalías en biotecnología")
+    make_event(title="Taller de licenciamiento")
+    first, _ = member_client(app)
+    reader, member = member_client(app)
+    paths = ["/events/", "/forum/c/patentes", f"/forum/t/{thread.id}"]
+    reader.get("/notifications")  # the member's first page of the day writes when they were last seen
+
+    def statements_per_page() -> list[int]:
+        counts = []
+        for path in paths:
+            first.get(path)  # a fresh copy for this size
+            reader.get(path)  # the thread page moves the member's read marker once
+            with count_queries() as queries:
+                reader.get(path)
+            counts.append(queries.count)
+        return counts
+
+    app.config["MEMBER_PAGE_CACHE_SECONDS"] = 30
+    few = statements_per_page()
+    for number in range(12):
+        event = make_event(title=f"Taller {number}", starts_in=timedelta(days=number + 1))
+        rsvp_to_event(member, event, RSVPStatus.GOING)
+        make_thread(category=category, title=f"Pregunta {number}")
+        forum.toggle_helpful(member, forum.reply_to_thread(make_user(), thread, f"Respuesta {number}"))
+    cache.clear()  # copies of the longer lists
+    many = statements_per_page()
+
+    assert few == many == [3, 5, 5]
