@@ -23,7 +23,7 @@ from community.forum import services as forum
 from community.forum.models import Category, Post, Thread
 from community.i18n import LANGUAGES
 from community.mail import external_url, queue_email
-from community.moderation.models import CannedReply, CaseStatus, ContentKind, ModerationCase, Report
+from community.moderation.models import CASE_IS_OPEN, CannedReply, CaseStatus, ContentKind, ModerationCase, Report
 from community.moderation.reports import HIDEABLE, Item, find_item, opportunity_item, set_item_hidden
 from community.moderation.scopes import can_moderate
 from community.notifications.models import NotificationKind, NotificationTopic
@@ -198,7 +198,7 @@ def _begin(moderator: User, item: Item, decision: Decision, *, judging: bool) ->
     return list(
         db.session.scalars(
             select(ModerationCase).where(
-                ModerationCase.status == CaseStatus.OPEN,
+                CASE_IS_OPEN,
                 or_(*(and_(ModerationCase.kind == kind, ModerationCase.target_id == target) for kind, target in keys)),
             )
         )
@@ -242,7 +242,7 @@ def _close(moderator: User, kind: ContentKind, target_id: int, title: str, actio
         # Only an open case is closed: if another moderator closed it meanwhile, this action is stale.
         closed = db.session.execute(
             update(ModerationCase)
-            .where(ModerationCase.id == case.id, ModerationCase.status == CaseStatus.OPEN)
+            .where(ModerationCase.id == case.id, CASE_IS_OPEN)
             .values(status=CaseStatus.CLOSED, closed_at=now, closed_by_id=moderator.id, resolution=action.value)
             .execution_options(synchronize_session="fetch")
         )
@@ -475,7 +475,7 @@ def move(moderator: User, item: Item, category: Category, decision: Decision | N
     db.session.execute(
         update(ModerationCase)
         .where(
-            ModerationCase.status == CaseStatus.OPEN,
+            CASE_IS_OPEN,
             or_(
                 and_(ModerationCase.kind == ContentKind.THREAD, ModerationCase.target_id == thread.id),
                 and_(

@@ -2,7 +2,7 @@ import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String, Text, UniqueConstraint, literal_column, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.accounts.models import User
@@ -93,6 +93,12 @@ class ModerationCase(db.Model):
     resolution: Mapped[str] = mapped_column(String(30), default="")  # the AuditAction value that closed it
 
     reports: Mapped[list["Report"]] = relationship(back_populates="case", order_by="Report.created_at")
+
+
+# "The case is open", with the status written into the SQL rather than bound. SQLite decides whether the
+# partial index above may serve a statement from the bound value, so a statement comparing the status with
+# a bound value is planned again on every run: 0.13 ms on every member's page, for the navigation's numbers.
+CASE_IS_OPEN = ModerationCase.status == literal_column(f"'{CaseStatus.OPEN.value}'")
 
 
 class Report(db.Model):

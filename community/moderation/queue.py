@@ -18,7 +18,14 @@ from community.events.models import Event
 from community.extensions import db
 from community.forum.models import Post, Thread
 from community.messages.models import Message
-from community.moderation.models import CaseStatus, ContentKind, ModerationCase, Report, ReportReason, Signal
+from community.moderation.models import (
+    CASE_IS_OPEN,
+    ContentKind,
+    ModerationCase,
+    Report,
+    ReportReason,
+    Signal,
+)
 from community.moderation.scopes import case_in_scope, is_moderator_id, narrow_to_scopes
 from community.opportunities.models import Opportunity
 from community.profiles.models import Profile
@@ -91,7 +98,7 @@ def signal_label(case: ModerationCase):
 
 
 def _open_cases_query(moderator: User, kind: ContentKind | None, reason: ReportReason | None):
-    query = select(ModerationCase).where(ModerationCase.status == CaseStatus.OPEN)
+    query = select(ModerationCase).where(CASE_IS_OPEN)
     if kind is not None:
         query = query.where(ModerationCase.kind == kind)
     if reason is not None:
@@ -129,7 +136,7 @@ def get_entry(case: ModerationCase) -> QueueEntry:
 def count_open_cases_query(user_id: int):
     """The navigation's badge for moderators: open cases within their scopes (0 for anyone else)."""
     return select(func.count(ModerationCase.id)).where(
-        ModerationCase.status == CaseStatus.OPEN, is_moderator_id(user_id), case_in_scope(user_id)
+        CASE_IS_OPEN, is_moderator_id(user_id), case_in_scope(user_id)
     )
 
 

@@ -25,7 +25,15 @@ from community.forum import services as forum
 from community.forum.models import Post, Thread
 from community.messages import services as messages
 from community.messages.models import Message
-from community.moderation.models import CaseStatus, ContentKind, ModerationCase, Report, ReportReason, Signal
+from community.moderation.models import (
+    CASE_IS_OPEN,
+    CaseStatus,
+    ContentKind,
+    ModerationCase,
+    Report,
+    ReportReason,
+    Signal,
+)
 from community.opportunities import services as opportunities
 from community.opportunities.models import Opportunity
 from community.profiles.services import can_see_profile
@@ -173,7 +181,7 @@ def has_reported(reporter: User, item: Item) -> bool:
             .where(
                 ModerationCase.kind == item.kind,
                 ModerationCase.target_id == item.target_id,
-                ModerationCase.status == CaseStatus.OPEN,
+                CASE_IS_OPEN,
                 Report.reporter_id == reporter.id,
             )
         )
@@ -187,7 +195,7 @@ def has_reported(reporter: User, item: Item) -> bool:
 def get_open_case(kind: ContentKind, target_id: int) -> ModerationCase | None:
     return db.session.scalar(
         select(ModerationCase).where(
-            ModerationCase.kind == kind, ModerationCase.target_id == target_id, ModerationCase.status == CaseStatus.OPEN
+            ModerationCase.kind == kind, ModerationCase.target_id == target_id, CASE_IS_OPEN
         )
     )
 
