@@ -88,15 +88,15 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
 
-    from community.accounts.models import User
-
     @login_manager.user_loader
     def load_user(user_id: str):
+        from community.notifications.views import load_member
+
         # The id carries the member's session token; a rotated token ends every older session.
         member_id, _, token = user_id.partition(":")
         if not member_id.isdigit() or not token:
             return None
-        user = db.session.get(User, int(member_id))
+        user = load_member(int(member_id))
         if user is None or not user.is_active or not secrets.compare_digest(user.session_token, token):
             return None
         return user

@@ -96,21 +96,33 @@ def register_badge(name: str, count_query: Callable[[int], Select]) -> None:
     _BADGES_STATEMENT.clear()
 
 
-def _badges_statement() -> Select:
+def _badges_statement(with_member: bool = False) -> Select:
     # Built once, with the member's id as a parameter: building the moderation scopes' subqueries on every
     # page cost more than running the statement.
-    names = tuple(_BADGES)
+    names = (*_BADGES, with_member)
     if names not in _BADGES_STATEMENT:
         member = bindparam("badge_user_id", type_=Integer)
         columns = [count_query(member).scalar_subquery().label(name) for name, count_query in _BADGES.items()]
-        _BADGES_STATEMENT[names] = select(*columns)
+        statement = select(*columns)
+        if with_member:
+            statement = select(User, *columns).where(User.id == member)
+        _BADGES_STATEMENT[names] = statement
     return _BADGES_STATEMENT[names]
+
+
+def _numbers(row) -> dict[str, int]:
+    return {name: row._mapping[name] or 0 for name in _BADGES}
 
 
 def count_badges(user: User) -> dict[str, int]:
     """Every navigation number of the member, in one statement."""
-    row = db.session.execute(_badges_statement(), {"badge_user_id": user.id}).one()
-    return {name: value or 0 for name, value in row._mapping.items()}
+    return _numbers(db.session.execute(_badges_statement(), {"badge_user_id": user.id}).one())
+
+
+def load_member_with_badges(user_id: int) -> tuple[User, dict[str, int]] | None:
+    """The member and their navigation numbers, in one statement: every page a member opens shows both."""
+    row = db.session.execute(_badges_statement(with_member=True), {"badge_user_id": user_id}).first()
+    return None if row is None else (row[0], _numbers(row))
 
 
 def list_notifications(user: User, page: int, per_page: int = 25):

@@ -1,6 +1,8 @@
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, has_request_context, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from community.forms import require_one_click
 from community.notifications import services
@@ -13,11 +15,30 @@ bp = Blueprint("notifications", __name__, template_folder="templates")
 def navigation_badge(name: str) -> int:
     """A number of the navigation (e.g. "notifications", "messages") for the member; 0 for visitors.
 
-    All of them are read in one query, once per request, and only when the layout asks.
+    They come with the member (`load_member`); a request that has written since reads them again, in one
+    query, when the layout asks.
     """
+    if not current_user.is_authenticated:  # a refused session's numbers may have been read with it
+        return 0
     if "navigation_badges" not in g:
-        g.navigation_badges = services.count_badges(current_user) if current_user.is_authenticated else {}
+        g.navigation_badges = services.count_badges(current_user)
     return g.navigation_badges.get(name, 0)
+
+
+def load_member(user_id: int):
+    """The member of this request, with the navigation's numbers read in the same statement."""
+    found = services.load_member_with_badges(user_id)
+    if found is None:
+        return None
+    member, g.navigation_badges = found
+    return member
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_badges(_session) -> None:
+    # A commit may have changed them (a notification read, a message sent): read them again if shown.
+    if has_request_context():
+        g.pop("navigation_badges", None)
 
 
 @bp.app_context_processor

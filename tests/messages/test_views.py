@@ -92,6 +92,16 @@ def test_participants_read_the_conversation(client, login):
     assert 'class="badge text-bg-primary unread-marker">New<' in page
 
 
+def test_the_navigation_counts_the_conversation_just_read(client, login):
+    ana, joao = member(), member()
+    conversation = start(ana, joao)
+    login(joao)
+    assert "Messages: 1 unread" in page_text(client.get("/account"))
+    # The number came with the member at the start of the request; reading the page changes it.
+    page = page_text(client.get(f"/messages/{conversation.id}"))
+    assert "Messages: 1 unread" not in page and ">Messages</span>" in page
+
+
 def test_a_message_link_leads_to_its_page_and_anchor(client, login):
     ana, joao = member(), member()
     conversation = start(ana, joao)
