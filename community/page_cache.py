@@ -9,10 +9,10 @@ The directory, search, the list of events, a category's threads and a page of a 
 plain member the same page too, given the same language and timezone: only the member's menu (their
 profile link, unread counts, log-out form), CSRF token and a few marks of their own (their answer to
 each listed event, the unread marks of each thread or post, the helpful buttons they pressed) are
-theirs. Those views are marked `cached_for_visitors_and_members`; a
-member's copy has a slot for the menu and for each such mark (`member_slot`), and every answer fills
-them for the member asking: the menu rendered afresh, each kind of mark by the function registered with
-`personal_part` for it, one query for all of a page's marks (MEMBER_PAGE_CACHE_SECONDS). A view whose
+theirs. Those views are marked `cached_for_visitors_and_members`; a member's copy has a slot for the
+menu and for each such mark (`member_slot`), and every answer fills them for the member asking: the menu
+(each worker keeps the menus it rendered last, `_member_menu`), each kind of mark by the function
+registered with `personal_part` for it, one query for all of a page's marks (MEMBER_PAGE_CACHE_SECONDS). A view whose
 page differs between groups of members names the member's group (`audience`); a view with work of its
 own to do for each member around the page (the thread page moves the read marker) calls
 `shared_with_members` where it would render.
