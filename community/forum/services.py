@@ -5,9 +5,11 @@ ActionRefused (shown to the member, with the form field they are about) or Permi
 """
 
 import re
+from functools import cache
+from typing import NamedTuple
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, delete, func, or_, select, union, update
+from sqlalchemy import Integer, Select, and_, bindparam, case, delete, func, or_, select, union, update
 from sqlalchemy import literal as sa_literal
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -606,13 +608,22 @@ def is_watching_category(user: User, category: Category) -> bool:
 
 def watching_categories(user: User, category_ids: list[int]) -> list[tuple[int, str, bool]]:
     """(id, slug, whether `user` watches it) for each of the categories `category_ids`, in one query."""
-    watch = and_(CategoryWatch.category_id == Category.id, CategoryWatch.user_id == user.id)
-    query = (
+    values = {"reader_id": user.id, "category_ids": category_ids}
+    return [tuple(row) for row in db.session.execute(_watching_categories_statement(), values)]
+
+
+# The statements behind a member's own marks on shared forum pages are built once, with the member and the
+# listed ids as parameters: on a page served from the cache, building them cost more than running them.
+
+
+@cache
+def _watching_categories_statement() -> Select:
+    watch = and_(CategoryWatch.category_id == Category.id, CategoryWatch.user_id == bindparam("reader_id"))
+    return (
         select(Category.id, Category.slug, CategoryWatch.user_id.is_not(None))
         .outerjoin(CategoryWatch, watch)
-        .where(Category.id.in_(category_ids))
+        .where(Category.id.in_(bindparam("category_ids", expanding=True)))
     )
-    return [tuple(row) for row in db.session.execute(query)]
 
 
 # Reading
@@ -708,19 +719,29 @@ def reading_languages(user: User, language: str | None = None) -> tuple[str, ...
 
 def read_positions(viewer: User, thread_ids: list[int]) -> list[tuple[int, int, int | None]]:
     """(id, post count, last post number `viewer` read or None) for each of the threads `thread_ids`."""
-    read = and_(ThreadRead.thread_id == Thread.id, ThreadRead.user_id == viewer.id)
-    query = (
+    values = {"reader_id": viewer.id, "thread_ids": thread_ids}
+    return [tuple(row) for row in db.session.execute(_read_positions_statement(), values)]
+
+
+@cache
+def _read_positions_statement() -> Select:
+    read = and_(ThreadRead.thread_id == Thread.id, ThreadRead.user_id == bindparam("reader_id"))
+    return (
         select(Thread.id, Thread.post_count, ThreadRead.last_read_number)
         .outerjoin(ThreadRead, read)
-        .where(Thread.id.in_(thread_ids))
+        .where(Thread.id.in_(bindparam("thread_ids", expanding=True)))
     )
-    return [tuple(row) for row in db.session.execute(query)]
 
 
 def has_threads_awaiting_review(member: User) -> bool:
     """Whether the member started a thread that waits for a moderator (lists show it to them alone)."""
-    query = select(Thread.id).where(Thread.author_id == member.id, Thread.awaiting_review.is_(True)).limit(1)
-    return db.session.scalar(query) is not None
+    return db.session.scalar(_awaiting_review_statement(), {"author_id": member.id}) is not None
+
+
+@cache
+def _awaiting_review_statement() -> Select:
+    awaiting = and_(Thread.author_id == bindparam("author_id"), Thread.awaiting_review.is_(True))
+    return select(Thread.id).where(awaiting).limit(1)
 
 
 def _visible_threads(viewer: User) -> list:
@@ -808,26 +829,38 @@ def get_thread(thread_id: int) -> Thread | None:
 def get_thread_for_reader(user: User, thread_id: int) -> tuple[Thread, int, bool] | None:
     """The thread with its category and tags, how far the member had read it and whether they watch it:
     what the thread page needs about it, in one query. None if there is no such thread."""
-    if user.is_authenticated:
-        read = (
-            select(ThreadRead.last_read_number)
-            .where(ThreadRead.user_id == user.id, ThreadRead.thread_id == Thread.id)
-            .scalar_subquery()
-        )
-        watching = select(ThreadWatch.user_id).where(
-            ThreadWatch.user_id == user.id, ThreadWatch.thread_id == Thread.id
-        ).exists()
-    else:
-        read, watching = sa_literal(0), sa_literal(False)
-    row = db.session.execute(
-        select(Thread, read, watching)
-        .where(Thread.id == thread_id)
-        .options(joinedload(Thread.category), joinedload(Thread.tags))
-    ).unique().first()
+    statement = _reader_statement(user.is_authenticated)
+    values = {"thread_id": thread_id, "reader_id": user.id if user.is_authenticated else None}
+    row = db.session.execute(statement, values).unique().first()
     if row is None:
         return None
     thread, last_read, is_watching = row
     return thread, last_read or 0, bool(is_watching)
+
+
+@cache
+def _reader_statement(for_member: bool) -> Select:
+    # Built once with the thread and reader as parameters: building it cost more than running it.
+    thread_id = bindparam("thread_id", type_=Integer)
+    reader_id = bindparam("reader_id", type_=Integer)
+    if for_member:
+        read = (
+            select(ThreadRead.last_read_number)
+            .where(ThreadRead.user_id == reader_id, ThreadRead.thread_id == Thread.id)
+            .scalar_subquery()
+        )
+        watching = (
+            select(ThreadWatch.user_id)
+            .where(ThreadWatch.user_id == reader_id, ThreadWatch.thread_id == Thread.id)
+            .exists()
+        )
+    else:
+        read, watching = sa_literal(0), sa_literal(False)
+    return (
+        select(Thread, read, watching)
+        .where(Thread.id == thread_id)
+        .options(joinedload(Thread.category), joinedload(Thread.tags))
+    )
 
 
 def get_post(post_id: int) -> Post | None:
@@ -851,11 +884,6 @@ def get_thread_page(thread: Thread, page: int, per_page: int = POSTS_PER_PAGE) -
     return Page(posts, page, per_page, thread.post_count)
 
 
-def helpful_post_ids(user: User, posts: list[Post]) -> set[int]:
-    """Which of these posts the member has marked helpful (one query)."""
-    return helpful_among(user, [post.id for post in posts])
-
-
 def helpful_among(user: User, post_ids: list[int]) -> set[int]:
     """Which of the posts `post_ids` the member has marked helpful (one query)."""
     if not user.is_authenticated or not post_ids:
@@ -864,13 +892,32 @@ def helpful_among(user: User, post_ids: list[int]) -> set[int]:
     return set(db.session.scalars(query))
 
 
-def has_posts_on_page(user: User, thread: Thread, page: int, per_page: int = POSTS_PER_PAGE) -> bool:
-    """Whether the member wrote any of the posts on this page of the thread (their own carry other buttons)."""
+class PageMarks(NamedTuple):
+    """The member's own marks on a page of a thread."""
+
+    wrote_any: bool  # they wrote one of its posts (theirs carry edit and delete buttons)
+    helpful: frozenset[int]  # the posts they marked helpful
+
+
+def marks_on_page(user: User, thread: Thread, page: int, per_page: int = POSTS_PER_PAGE) -> PageMarks:
+    """Whether the member wrote any post on this page of the thread, and which of its posts they found
+    helpful: one statement over the page's posts."""
+    if not user.is_authenticated:
+        return PageMarks(False, frozenset())
     first = (page - 1) * per_page + 1
-    query = select(Post.id).where(
-        Post.thread_id == thread.id, Post.number.between(first, first + per_page - 1), Post.author_id == user.id
+    values = {"thread_id": thread.id, "first": first, "last": first + per_page - 1, "reader_id": user.id}
+    rows = db.session.execute(_marks_statement(), values).all()
+    return PageMarks(any(own for _, own, _ in rows), frozenset(post_id for post_id, _, helpful in rows if helpful))
+
+
+@cache
+def _marks_statement() -> Select:
+    reader_id = bindparam("reader_id", type_=Integer)
+    found_helpful = select(Reaction.id).where(Reaction.post_id == Post.id, Reaction.user_id == reader_id).exists()
+    return select(Post.id, Post.author_id == reader_id, found_helpful).where(
+        Post.thread_id == bindparam("thread_id", type_=Integer),
+        Post.number.between(bindparam("first", type_=Integer), bindparam("last", type_=Integer)),
     )
-    return db.session.scalar(query.limit(1)) is not None
 
 
 def list_revisions(post: Post) -> list[PostRevision]:

@@ -134,8 +134,9 @@ def _thread_list_audience() -> str | None:
 @personal_part("thread-unread")
 def _unread_markers(thread_ids: list[int]) -> dict[int, str]:
     marker = get_template_attribute("forum/_marks.html", "unread_marker")
+    never_read = marker(0, 1, None)  # the same for every thread the member never opened: rendered once
     return {
-        thread_id: marker(thread_id, posts, read)
+        thread_id: never_read if read is None else marker(thread_id, posts, read)
         for thread_id, posts, read in services.read_positions(current_user, thread_ids)
     }
 
@@ -211,17 +212,25 @@ def _render_thread(thread, page: int, read_before: int, watching: bool) -> str:
         thread=thread,
         pagination=pagination,
         read_before=read_before,
-        helpful=services.helpful_post_ids(current_user, pagination.items),
+        helpful=_marks_on_page(thread, page).helpful,
         watching=watching,
         form=form,
     )
+
+
+def _marks_on_page(thread, page: int) -> services.PageMarks:
+    """The member's marks on this page of the thread, read once per request: the shared page's audience,
+    its helpful buttons and a page rendered afresh all need them."""
+    if "thread_page_marks" not in g:
+        g.thread_page_marks = services.marks_on_page(current_user, thread, page)
+    return g.thread_page_marks
 
 
 def _thread_page_audience(thread, page: int) -> str | None:
     """Members share a page of a thread as long as it has no new post and they wrote none of its posts
     (theirs have edit and delete buttons, and may await review); the number of posts is in the key, so
     a new reply shows at once, and the read marker never passes what the member was shown."""
-    if services.has_posts_on_page(current_user, thread, page):
+    if _marks_on_page(thread, page).wrote_any:
         return None
     return f"{thread.post_count}:{int(thread.is_locked)}"
 
@@ -233,17 +242,25 @@ def _reading_controls(thread_ids: list[int]) -> dict[int, str]:
     return {reading.thread_id: controls(*reading)}
 
 
+# The two marks below depend on one yes or no each: each is rendered twice at most, not once per post.
+
+
 @personal_part("post-new")
 def _new_post_markers(numbers: list[int]) -> dict[int, str]:
     marker = get_template_attribute("forum/_marks.html", "new_post_marker")
-    return {number: marker(number, g.thread_reading.read_before) for number in numbers}
+    read_before = g.thread_reading.read_before
+    new, old = marker(read_before + 1, read_before), marker(read_before, read_before)
+    return {number: new if number > read_before else old for number in numbers}
 
 
 @personal_part("post-helpful")
 def _helpful_buttons(post_ids: list[int]) -> dict[int, str]:
     tag = get_template_attribute("forum/_marks.html", "helpful_button_tag")
-    helpful = services.helpful_among(current_user, post_ids)
-    return {post_id: tag(post_id in helpful) for post_id in post_ids}
+    # The slots are those of the page whose audience was just asked, so its marks are already read.
+    marks = g.get("thread_page_marks")
+    helpful = marks.helpful if marks is not None else services.helpful_among(current_user, post_ids)
+    pressed, not_pressed = tag(True), tag(False)
+    return {post_id: pressed if post_id in helpful else not_pressed for post_id in post_ids}
 
 
 @bp.route("/t/<int:thread_id>/unread")

@@ -183,8 +183,23 @@ def test_helpful_is_one_per_member_and_counted_on_the_post():
     assert post.helpful_count == 2
     assert services.toggle_helpful(reader, post) is False  # a second click takes it back
     assert post.helpful_count == 1 and count(Reaction) == 1
-    assert services.helpful_post_ids(other, [post]) == {post.id}
-    assert services.helpful_post_ids(reader, [post]) == set()
+    assert services.marks_on_page(other, thread, 1).helpful == {post.id}
+    assert services.marks_on_page(reader, thread, 1).helpful == set()
+
+
+def test_a_members_marks_on_a_page_say_whether_they_wrote_one_of_its_posts():
+    thread = make_thread()
+    reader = make_user()
+    for _ in range(services.POSTS_PER_PAGE - 1):  # the first page: the opening post and these replies
+        services.reply_to_thread(reader, thread, "Uma resposta.")
+    last = services.reply_to_thread(thread.author, thread, "Respuesta en la segunda página.")
+    services.toggle_helpful(reader, last)
+
+    assert services.marks_on_page(reader, thread, 1).wrote_any
+    assert not services.marks_on_page(reader, thread, 2).wrote_any
+    assert services.marks_on_page(thread.author, thread, 2).wrote_any
+    assert services.marks_on_page(reader, thread, 2).helpful == {last.id}
+    assert services.marks_on_page(reader, thread, 1).helpful == set()
 
 
 def test_nobody_marks_their_own_post_helpful():
