@@ -2,9 +2,14 @@
 
 The thread page selects its posts by number and knows their total from the thread's counter, and the
 thread lists read a LEFT JOIN's rows: neither fits `db.paginate`, which selects single entities.
+`paginate` is `db.paginate` that counts the list only when the page cannot tell its length.
 """
 
 from math import ceil
+
+from sqlalchemy import Select, func, select
+
+from community.extensions import db
 
 
 class Page:
@@ -55,3 +60,16 @@ class Page:
         if right_start - mid_end > 0:
             yield None
         yield from range(right_start, pages_end)
+
+
+def paginate(query: Select, page: int, per_page: int) -> Page:
+    """A page of the entities `query` selects, counting them all only when the page does not say how many
+    there are: a page with room to spare is the last one, which is most members' whole inbox."""
+    items = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).unique())
+    if items and len(items) < per_page:
+        total = (page - 1) * per_page + len(items)
+    elif page == 1 and not items:
+        total = 0
+    else:
+        total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    return Page(items, page, per_page, total)

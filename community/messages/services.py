@@ -35,6 +35,7 @@ from community.messages.blocks import (  # noqa: F401
 from community.messages.models import Block, Conversation, ConversationParticipant, Message
 from community.notifications import services as notifications
 from community.notifications.models import NotificationKind
+from community.paging import paginate
 from community.profiles.directory import listed_members
 from community.profiles.services import is_listed
 from community.types import utcnow
@@ -441,8 +442,8 @@ notifications.register_badge("messages", _unread_query)
 def list_conversations(user: User, page: int, *, archived: bool = False, per_page: int = CONVERSATIONS_PER_PAGE):
     """A page of the member's inbox (or archive) as participation rows, newest first.
 
-    Three queries whatever the page holds: the count, the rows with their conversations and last
-    messages, and the conversations' participants.
+    At most three queries whatever the page holds: the rows with their conversations and last messages,
+    the conversations' participants, and the count when the page is full.
     """
     archived_at = ConversationParticipant.archived_at
     in_list = archived_at.is_not(None) if archived else archived_at.is_(None)
@@ -458,7 +459,7 @@ def list_conversations(user: User, page: int, *, archived: bool = False, per_pag
             .joinedload(ConversationParticipant.user),
         )
     )  # fmt: skip
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+    return paginate(query, page, per_page)
 
 
 def get_participation(user, conversation_id: int) -> ConversationParticipant | None:

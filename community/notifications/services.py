@@ -13,6 +13,7 @@ from community.notifications.models import (
     NotificationPreference,
     NotificationTopic,
 )
+from community.paging import paginate
 from community.types import utcnow
 
 MAX_TEXT = 200
@@ -133,7 +134,7 @@ def list_notifications(user: User, page: int, per_page: int = 25):
         .options(db.joinedload(Notification.actor))
         .order_by(Notification.created_at.desc(), Notification.id.desc())
     )
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+    return paginate(query, page, per_page)
 
 
 def get_notification(user: User, notification_id: int) -> Notification | None:
