@@ -234,6 +234,53 @@ def test_members_share_the_event_list_each_with_their_own_answers(app, count_que
     assert queries.count == 2  # the member with the menu's counts, their answers
 
 
+def test_members_share_an_events_page_each_with_their_own_answer(app, count_queries):
+    from community.events.models import RSVPStatus
+    from community.events.services import rsvp_to_event
+
+    event = make_event(title="Taller de regalías", starts_in=timedelta(days=3))
+    interested_client, interested = member_client(app, locale="en")
+    going_client, going = member_client(app, locale="en")
+    other_going_client, other_going = member_client(app, locale="en")
+    other, _ = member_client(app, locale="en")
+    rsvp_to_event(interested, event, RSVPStatus.INTERESTED)
+    rsvp_to_event(going, event, RSVPStatus.GOING)
+    rsvp_to_event(other_going, event, RSVPStatus.GOING)
+    path = f"/events/{event.id}"
+    other_page = other.get(path).text
+    going_client.get(path)
+    event.venue = "Sala nueva"
+    db.session.commit()
+    interested_client.get("/notifications")  # the member's first page of the day writes when they were last seen
+
+    with count_queries() as queries:
+        interested_page = interested_client.get(path).text
+    other_going_page = other_going_client.get(path).text
+
+    assert "Sala nueva" not in interested_page  # the copy kept from the other member's visit
+    assert "Your answer: Interested" in interested_page and "Your answer:" not in other_page
+    assert re.search(r'<input checked[^>]*value="interested"', interested_page)  # their answer, chosen in the form
+    assert "Sala nueva" not in other_going_page and "Your answer: Going" in other_going_page
+    # Those going share a copy of their own: it has the online link and their reminders.
+    assert event.online_url in other_going_page and "Reminders" in other_going_page
+    assert event.online_url not in interested_page and "Reminders" not in interested_page
+    assert "slot-" not in interested_page and "slot-" not in other_going_page
+    assert queries.count == 2  # the member with the menu's counts, the event with their answer
+
+
+def test_an_events_organizer_gets_its_page_afresh_with_their_tools(app):
+    event = make_event(title="Taller de regalías", organizer=make_user(locale="en"))
+    reader, _ = member_client(app, locale="en")
+    organizer = app.test_client()
+    with organizer.session_transaction() as session:
+        session["_user_id"] = event.organizer.get_id()
+    reader.get(f"/events/{event.id}")
+
+    page = organizer.get(f"/events/{event.id}").text
+
+    assert "For the organizers" in page and event.online_url in page
+
+
 def test_members_share_a_category_each_with_their_own_unread_marks_and_watch_button(app, count_queries):
     category = make_category(slug="patentes")
     read = make_thread(category=category, title="Búsqueda de anterioridad", language="es")
@@ -370,7 +417,8 @@ def test_a_kept_page_is_exactly_the_page_the_member_would_get_afresh(app):
     forum.mark_read(member, thread, posts_of(thread)[:2])
     forum.mark_read(member, thread, posts_of(thread))  # the thread page, read before, is not written to
     rsvp_to_event(member, event, RSVPStatus.INTERESTED)
-    paths = ["/members", "/search?q=regal%C3%ADas", "/events/", "/forum/c/patentes", f"/forum/t/{thread.id}"]
+    paths = ["/members", "/search?q=regal%C3%ADas", "/events/", f"/events/{event.id}", "/forum/c/patentes",
+             f"/forum/t/{thread.id}"]  # fmt: skip
 
     def without_token(page: str) -> str:
         return page.replace(csrf_token_in(page), "TOKEN")

@@ -4,12 +4,14 @@ import csv
 import io
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cache
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, cast, delete, func, null, select, union_all
+from sqlalchemy import Integer, and_, bindparam, case, cast, delete, func, null, or_, select, union_all
 from sqlalchemy import literal as sa_literal
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -27,6 +29,7 @@ from community.events.models import (
     EventRSVP,
     EventStatus,
     RSVPStatus,
+    event_co_organizers,
     listed_events,
 )
 from community.events.times import NonexistentLocalTime, to_utc
@@ -508,6 +511,38 @@ def get_rsvp(member, event: Event) -> EventRSVP | None:
 
 
 # --- reading -----------------------------------------------------------------------------------
+
+
+class EventReading(NamedTuple):
+    """An event as one member reads it: whether they organize it and their answer, without its relations."""
+
+    event: Event
+    organizes: bool
+    rsvp: EventRSVP | None
+
+
+def get_event_for_member(member: User, event_id: int) -> EventReading | None:
+    """The event, whether the member organizes it and their answer, in one statement: what deciding which
+    copy of the event's page the member gets needs. None if there is no such event."""
+    row = db.session.execute(_reading_statement(), {"event_id": event_id, "member_id": member.id}).first()
+    return None if row is None else EventReading(row[0], bool(row[1]), row[2])
+
+
+@cache
+def _reading_statement():
+    # Built once with the event and the member as parameters: building it cost more than running it.
+    event_id, member_id = bindparam("event_id", type_=Integer), bindparam("member_id", type_=Integer)
+    co_organizes = (
+        select(event_co_organizers.c.user_id)
+        .where(event_co_organizers.c.event_id == Event.id, event_co_organizers.c.user_id == member_id)
+        .exists()
+    )
+    answer = and_(EventRSVP.event_id == Event.id, EventRSVP.user_id == member_id)
+    return (
+        select(Event, or_(Event.organizer_id == member_id, co_organizes), EventRSVP)
+        .outerjoin(EventRSVP, answer)
+        .where(Event.id == event_id)
+    )
 
 
 def get_event(event_id: int) -> Event | None:

@@ -7,6 +7,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     get_template_attribute,
     redirect,
     render_template,
@@ -54,7 +55,12 @@ from community.extensions import db
 from community.forms import show_refusal
 from community.i18n import LANGUAGES, is_country
 from community.notifications.services import register_target
-from community.page_cache import cached_for_visitors, cached_for_visitors_and_members, personal_part
+from community.page_cache import (
+    cached_for_visitors,
+    cached_for_visitors_and_members,
+    personal_part,
+    shared_with_members,
+)
 from community.types import utcnow
 
 bp = Blueprint("events", __name__, url_prefix="/events", template_folder="templates")
@@ -206,15 +212,12 @@ def _flash_saved(event, published) -> None:
         flash(published, "success")
 
 
-def _render_event(event, status: int = 200, rsvp_form=None, reminders_form=None):
-    rsvp = services.get_rsvp(current_user, event)
-    if rsvp_form is None:
-        rsvp_form = RSVPForm(formdata=None)
-        rsvp_form.answer.data = rsvp.status.value if rsvp and rsvp.status is not RSVPStatus.WAITLISTED else None
-        if rsvp and rsvp.status is RSVPStatus.WAITLISTED:
-            rsvp_form.answer.data = "going"
-    if reminders_form is None and rsvp is not None:
-        reminders_form = RemindersForm(formdata=None, obj=rsvp)
+def _render_event(event, status: int = 200, rsvp_form=None, reminders_form=None, reading=None):
+    """The event's page; `reading` (from `get_event_for_member`) saves reading the member's answer again."""
+    rsvp = reading.rsvp if reading is not None else services.get_rsvp(current_user, event)
+    if rsvp_form is None or reminders_form is None:
+        default_rsvp_form, default_reminders_form = _answer_forms(rsvp)
+        rsvp_form, reminders_form = rsvp_form or default_rsvp_form, reminders_form or default_reminders_form
     page = render_template(
         "events/event.html",
         event=event,
@@ -238,6 +241,14 @@ def _render_event(event, status: int = 200, rsvp_form=None, reminders_form=None)
     return page, status
 
 
+def _answer_forms(rsvp):
+    """The answer and reminder forms as the member's answer fills them (a waitlisted member chose "going")."""
+    rsvp_form = RSVPForm(formdata=None)
+    if rsvp is not None:
+        rsvp_form.answer.data = "going" if rsvp.status is RSVPStatus.WAITLISTED else rsvp.status.value
+    return rsvp_form, RemindersForm(formdata=None, obj=rsvp) if rsvp is not None else None
+
+
 def _thread_url(event) -> str | None:
     if event.thread_id is None or "forum.show_thread" not in current_app.view_functions:
         return None
@@ -247,7 +258,33 @@ def _thread_url(event) -> str | None:
 @bp.route("/<int:event_id>")
 @cached_for_visitors
 def show_event(event_id):
-    return _render_event(_get_event_or_404(event_id))
+    if not current_user.is_authenticated:
+        return _render_event(_get_event_or_404(event_id))
+    reading = services.get_event_for_member(current_user, event_id)
+    if reading is None or not services.can_see_event(current_user, reading.event):
+        abort(404)
+    g.event_reading = reading
+    return shared_with_members(
+        lambda: _render_event(services.get_event(event_id), reading=reading),
+        audience=lambda: _event_page_audience(reading),
+    )
+
+
+def _event_page_audience(reading) -> str | None:
+    """Members share an event's page, but for its organizers (their tools); those going share their own
+    copy, which shows the online link."""
+    if reading.organizes:
+        return None
+    return "going" if reading.rsvp is not None and reading.rsvp.status is RSVPStatus.GOING else ""
+
+
+@personal_part("event-rsvp")
+def _answer_panel(event_ids: list[int]) -> dict[int, str]:
+    """The member's answer, its form and their reminders, on an event page kept for every member."""
+    event, _organizes, rsvp = g.event_reading
+    panel = get_template_attribute("events/_answer.html", "answer_panel")
+    rsvp_form, reminders_form = _answer_forms(rsvp)
+    return {event.id: panel(event, rsvp, rsvp_form, reminders_form, services.can_rsvp(current_user, event), True)}
 
 
 @bp.route("/new", methods=["GET", "POST"])
