@@ -642,12 +642,28 @@ class DashboardEvents:
 def dashboard_events(member: User, limit: int = DASHBOARD_LIMIT) -> DashboardEvents:
     """The dashboard's two panels in one statement: the member's next events (going, waitlisted or
     interested) and the coming events in their country, each soonest first."""
-    coming = (Event.ends_at >= utcnow(), Event.status != EventStatus.CANCELLED, *listed_events())
+    values = {"member_id": member.id, "country": member.country, "now": utcnow(), "limit": limit}
+    panels = DashboardEvents(mine=[], country=[])
+    for event, answer, panel in db.session.execute(_dashboard_statement(bool(member.country)), values):
+        if panel == 0:
+            panels.mine.append((event, RSVPStatus(answer)))
+        else:
+            panels.country.append(event)
+    return panels
+
+
+@cache
+def _dashboard_statement(has_country: bool):
+    # Built once with the member, their country and the time as parameters: building it cost more than
+    # running it. A member without a country has no second panel.
+    limit = bindparam("limit", type_=Integer)
+    coming = (Event.ends_at >= bindparam("now", type_=Event.ends_at.type), Event.status != EventStatus.CANCELLED,
+              *listed_events())  # fmt: skip
     mine = (
         select(Event.id.label("event_id"), EventRSVP.status.label("answer"), sa_literal(0).label("panel"))
         .join(EventRSVP, EventRSVP.event_id == Event.id)
         .where(
-            EventRSVP.user_id == member.id,
+            EventRSVP.user_id == bindparam("member_id", type_=Integer),
             EventRSVP.status.in_([RSVPStatus.GOING, RSVPStatus.WAITLISTED, RSVPStatus.INTERESTED]),
             *coming,
         )
@@ -656,29 +672,22 @@ def dashboard_events(member: User, limit: int = DASHBOARD_LIMIT) -> DashboardEve
         .subquery()
     )
     parts = [select(mine)]
-    if member.country:
+    if has_country:
         in_country = (
             select(Event.id.label("event_id"), cast(null(), EventRSVP.status.type).label("answer"),
                    sa_literal(1).label("panel"))
-            .where(Event.country == member.country, *coming)
+            .where(Event.country == bindparam("country", type_=Event.country.type), *coming)
             .order_by(Event.starts_at, Event.id)
             .limit(limit)
             .subquery()
-        )
+        )  # fmt: skip
         parts.append(select(in_country))
     rows = union_all(*parts).subquery()
-    query = (
+    return (
         select(Event, rows.c.answer, rows.c.panel)
         .join(rows, rows.c.event_id == Event.id)
         .order_by(rows.c.panel, Event.starts_at, Event.id)
     )
-    panels = DashboardEvents(mine=[], country=[])
-    for event, answer, panel in db.session.execute(query):
-        if panel == 0:
-            panels.mine.append((event, RSVPStatus(answer)))
-        else:
-            panels.country.append(event)
-    return panels
 
 
 def list_attendees(event: Event, page: int = 1, per_page: int = ATTENDEES_PER_PAGE):

@@ -751,9 +751,14 @@ def _visible_threads(viewer: User) -> list:
     """
     if _is_moderator(viewer):
         return []
+    return _shown_to(viewer.id if viewer.is_authenticated else None)
+
+
+def _shown_to(author_id) -> list:
+    """Neither hidden nor awaiting review, unless `author_id` (a member's id, or a bound parameter) wrote it."""
     held = Thread.awaiting_review.is_(False)
-    if viewer.is_authenticated:
-        held = or_(held, Thread.author_id == viewer.id)
+    if author_id is not None:
+        held = or_(held, Thread.author_id == author_id)
     return [Thread.is_hidden.is_(False), held]
 
 
@@ -804,8 +809,31 @@ def list_threads(
 
 
 def list_latest_threads(viewer: User, limit: int = 5) -> list[tuple[Thread, int | None]]:
-    """The threads with the latest activity (in the member's reading languages), without counting them all."""
-    return list_threads(viewer, 1, per_page=limit, count=False).items
+    """The threads with the latest activity (in the member's reading languages) with how far the member
+    read each, for the dashboard: the threads alone, without their authors, categories or tags."""
+    if not viewer.is_authenticated:
+        return list_threads(viewer, 1, per_page=limit, count=False).items
+    languages = reading_languages(viewer)
+    every_language = set(languages) == set(LANGUAGES)
+    statement = _latest_threads_statement(_is_moderator(viewer), every_language)
+    values = {"reader_id": viewer.id, "languages": list(languages), "limit": limit}
+    return [tuple(row) for row in db.session.execute(statement, values)]
+
+
+@cache
+def _latest_threads_statement(for_moderator: bool, every_language: bool) -> Select:
+    # Built once with the member as a parameter: the dashboard shows these on every visit.
+    reader_id = bindparam("reader_id", type_=Integer)
+    conditions = [] if every_language else [Thread.language.in_(bindparam("languages", expanding=True))]
+    if not for_moderator:
+        conditions += _shown_to(reader_id)
+    return (
+        select(Thread, ThreadRead.last_read_number)
+        .outerjoin(ThreadRead, and_(ThreadRead.thread_id == Thread.id, ThreadRead.user_id == reader_id))
+        .where(*conditions)
+        .order_by(Thread.last_post_at.desc(), Thread.id.desc())
+        .limit(bindparam("limit", type_=Integer))
+    )
 
 
 def list_threads_for_feed(category: Category | None = None, limit: int = 30) -> list[Thread]:

@@ -1,8 +1,9 @@
 """The member directory and the counterparts panel: who can be found, by what, in what order."""
 
 from dataclasses import dataclass, field
+from functools import cache
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import Integer, Select, and_, bindparam, exists, func, or_, select
 from sqlalchemy.orm import contains_eager
 
 from community.accounts.models import User
@@ -133,34 +134,48 @@ def list_counterparts(user: User, limit: int = COUNTERPARTS) -> list[Counterpart
 
     Two queries: the ranking (members, profiles and scores together) and the areas they share with `user`.
     """
-    mine = select(profile_expertise.c.expertise_id).join(Profile).where(Profile.user_id == user.id)
+    ranking, areas = _counterparts_statements(bool(user.country))
+    values = {"member_id": user.id, "country": user.country, "limit": limit}
+    members = db.session.scalars(ranking, values).unique().all()
+    if not members:
+        return []
+    shared: dict[int, list[ExpertiseArea]] = {member.profile.id: [] for member in members}
+    for profile_id, area in db.session.execute(areas, {"member_id": user.id, "profile_ids": list(shared)}):
+        shared[profile_id].append(area)
+    return [Counterpart(member, shared[member.profile.id]) for member in members]
+
+
+@cache
+def _counterparts_statements(has_country: bool) -> tuple[Select, Select]:
+    # Built once with the member as a parameter (the dashboard shows them on every visit): building them
+    # cost more than running them. "Another country" is any country for a member without one.
+    member_id = bindparam("member_id", type_=Integer)
+    mine = select(profile_expertise.c.expertise_id).join(Profile).where(Profile.user_id == member_id)
     scores = (
         select(profile_expertise.c.profile_id, func.count().label("shared"))
         .where(profile_expertise.c.expertise_id.in_(mine.scalar_subquery()))
         .group_by(profile_expertise.c.profile_id)
         .subquery()
     )
-    query = (
+    ranking = (
         select(User)
         .join(Profile, Profile.user_id == User.id)
         .join(scores, scores.c.profile_id == Profile.id)
-        .where(listed_members(), User.id != user.id)
+        .where(listed_members(), User.id != member_id)
         .options(contains_eager(User.profile).joinedload(Profile.institution))
         .order_by(scores.c.shared.desc(), User.last_seen_at.desc().nulls_last(), User.id)
-        .limit(limit)
+        .limit(bindparam("limit", type_=Integer))
     )
-    if user.country:
-        query = query.where(User.country != user.country)
-    members = db.session.scalars(query).unique().all()
-    if not members:
-        return []
-    shared: dict[int, list[ExpertiseArea]] = {member.profile.id: [] for member in members}
-    for profile_id, area in db.session.execute(
+    if has_country:
+        ranking = ranking.where(User.country != bindparam("country", type_=User.country.type))
+    areas = (
         select(profile_expertise.c.profile_id, ExpertiseArea)
         .join(ExpertiseArea, ExpertiseArea.id == profile_expertise.c.expertise_id)
-        .where(profile_expertise.c.profile_id.in_(shared), profile_expertise.c.expertise_id.in_(mine.scalar_subquery()))
+        .where(
+            profile_expertise.c.profile_id.in_(bindparam("profile_ids", expanding=True)),
+            profile_expertise.c.expertise_id.in_(mine.scalar_subquery()),
+        )
         .order_by(ExpertiseArea.position, ExpertiseArea.id)
-    ):
-        shared[profile_id].append(area)
-    return [Counterpart(member, shared[member.profile.id]) for member in members]
+    )
+    return ranking, areas
 
