@@ -194,28 +194,31 @@ def choose_pages(database_url: str) -> tuple[list, dict]:
     app = create_app(type("BenchConfig", (ProductionConfig,), settings))
     with app.app_context():
         pages = bench_pages({rule.endpoint for rule in app.url_map.iter_rules()})
-        member = db.session.scalar(select(User).where(User.email == bench_member_email(3)))
-
-        counted: list[str] = []
-        event.listen(db.engine, "before_cursor_execute", lambda *args: counted.append(args[2]))
-        queries = {}
-        for role in ("visitor", "member"):
-            client = app.test_client()
-            if role == "member":
-                answer = client.post("/login", data={"email": member.email, "password": BENCH_PASSWORD})
-                if answer.status_code != 302:
-                    raise SystemExit(f"The benchmark member could not log in ({answer.status_code}).")
-            for page in pages:
-                if role not in page.roles:
-                    continue
-                client.get(page.path)  # the first visit may write (last seen, read marks)
-                counted.clear()
-                answer = client.get(page.path)
-                if answer.status_code != 200:
-                    raise SystemExit(f"{page.path} answered {answer.status_code} to a {role}.")
-                queries[(role, page.name)] = len(counted)
+        email = db.session.scalar(select(User.email).where(User.email == bench_member_email(3)))
+        engine = db.engine
         db.session.remove()
-        db.engine.dispose()
+
+    counted: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda *args: counted.append(args[2]))
+    queries = {}
+    # The requests run outside any app context of ours, each in its own as under gunicorn: a context held
+    # open around them would carry `g` (the logged-in member, what a page read) from one request to the next.
+    for role in ("visitor", "member"):
+        client = app.test_client()
+        if role == "member":
+            answer = client.post("/login", data={"email": email, "password": BENCH_PASSWORD})
+            if answer.status_code != 302:
+                raise SystemExit(f"The benchmark member could not log in ({answer.status_code}).")
+        for page in pages:
+            if role not in page.roles:
+                continue
+            client.get(page.path)  # the first visit may write (last seen, read marks)
+            counted.clear()
+            answer = client.get(page.path)
+            if answer.status_code != 200:
+                raise SystemExit(f"{page.path} answered {answer.status_code} to a {role}.")
+            queries[(role, page.name)] = len(counted)
+    engine.dispose()
     return pages, queries
 
 
