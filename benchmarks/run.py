@@ -37,6 +37,7 @@ DATA_DIR = ROOT / "instance" / "bench"
 README = ROOT / "README.md"
 README_START, README_END = "<!-- benchmark: start -->", "<!-- benchmark: end -->"
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/conecta_bench"
+DATA_VERSION = 2  # 2: private conversations
 SECRET_KEY = "benchmark-only-secret-key-0123456789-abcdefghij"  # noqa: S105 - a local, throwaway server
 
 # The targets of the benchmark issue, checked in the report.
@@ -52,7 +53,8 @@ class Size:
 
     @property
     def tag(self) -> str:
-        return f"{self.members}m-{self.threads}t-{self.posts}p-{self.events}e"
+        # DATA_VERSION changes when the generator does: data built by an older one is built again.
+        return f"{self.members}m-{self.threads}t-{self.posts}p-{self.events}e-v{DATA_VERSION}"
 
 
 FULL = Size(members=10_000, threads=20_000, posts=200_000, events=2_000)

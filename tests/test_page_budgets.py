@@ -38,6 +38,29 @@ def test_the_generator_builds_the_sizes_asked_for_with_one_long_thread(bench_dat
         load_bench(BenchSize(members=5, threads=5, posts=5, events=1))
 
 
+def test_the_benchmark_member_has_a_full_inbox_of_consistent_conversations(client, bench_data):
+    from community.messages.models import Conversation, ConversationParticipant, Message
+    from community.seed.bench import BUSY_INBOX
+
+    member = db.session.scalar(select(User).where(User.email == bench_member_email(3)))
+    mine = db.session.scalars(select(ConversationParticipant).where(ConversationParticipant.user_id == member.id))
+    # One conversation for every two members, and at least the benchmark member's.
+    assert len(list(mine)) == BUSY_INBOX and bench_data["conversations"] == max(40 // 2, BUSY_INBOX)
+    for conversation in db.session.scalars(select(Conversation)):
+        numbers = db.session.scalars(
+            select(Message.number).where(Message.conversation_id == conversation.id).order_by(Message.number)
+        ).all()
+        assert numbers == list(range(1, conversation.message_count + 1))
+        assert conversation.last_message.number == conversation.message_count
+        assert len(conversation.participants) == 2
+        for participant in conversation.participants:
+            assert participant.unread_count == conversation.message_count - participant.last_read_number
+
+    client.post("/login", data={"email": member.email, "password": BENCH_PASSWORD})
+    inbox = client.get("/messages/").get_data(as_text=True)
+    assert 'href="/messages/?page=2"' in inbox
+
+
 @pytest.mark.parametrize("role", ["visitor", "member"])
 def test_every_benchmarked_page_keeps_to_the_sql_budget(app, client, count_queries, bench_data, role):
     if role == "member":

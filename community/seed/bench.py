@@ -1,7 +1,7 @@
 """Benchmark data: a large, realistic network generated fast with bulk inserts.
 
 `flask seed bench` fills an empty database (after `flask db upgrade`) with members, profiles, threads,
-posts, events and RSVPs. Shapes follow a real forum rather than uniform noise: a few very long
+posts, events, RSVPs and private conversations. Shapes follow a real forum rather than uniform noise: a few very long
 threads (the longest has 5,000 posts at the default size) and many short ones, a fifth of the members
 writing most posts, languages by country, events spread over the past and the coming year.
 
@@ -23,6 +23,7 @@ from community.extensions import db
 from community.forum.categories import ensure_default_categories
 from community.forum.models import Category, Post, Thread
 from community.markdown import render_markdown
+from community.messages.models import Conversation, ConversationParticipant, Message
 from community.profiles.models import (
     ExpertiseArea,
     OrganizationType,
@@ -40,6 +41,7 @@ BENCH_DOMAIN = "bench.example.org"
 BATCH = 5_000
 LONGEST_THREAD = 5_000
 LANGUAGE_SHARES = {"es": 55, "pt": 33, "en": 12}  # of threads and events
+BUSY_INBOX = 30  # conversations of member 3, whom `make bench` logs in: more than a page of the inbox
 
 
 @dataclass
@@ -104,6 +106,7 @@ class _Generator:
         }
         counts["threads"], counts["posts"] = self._threads_and_posts()
         counts["events"], counts["rsvps"] = self._events()
+        counts["conversations"], counts["messages"] = self._conversations()
         self._reset_sequences()
         db.session.commit()
         return counts
@@ -261,7 +264,7 @@ class _Generator:
                     "is_pinned": index == 0, "is_locked": False, "created_at": started, "post_count": count,
                     "last_post_at": last_when, "last_poster_id": poster,
                 })  # fmt: skip
-                last_posts.append({"thread_id": thread_id, "last_post_id": last_post_id})
+                last_posts.append({"row_id": thread_id, "last_id": last_post_id})
                 per_category[category][0] += 1
                 per_category[category][1] += count
                 total_posts += count
@@ -271,7 +274,7 @@ class _Generator:
                     threads, posts = [], []
             self._flush_forum(threads, posts)
             bar.update(len(posts))
-        self._link_last_posts(last_posts)
+        self._link_last(Thread.__table__, "last_post_id", last_posts)
         for category, (thread_count, post_count) in per_category.items():
             db.session.execute(
                 update(Category).where(Category.id == category)
@@ -286,13 +289,9 @@ class _Generator:
         if posts:
             db.session.execute(insert(Post.__table__), posts)
 
-    def _link_last_posts(self, rows: list[dict]) -> None:
-        table = Thread.__table__
-        statement = (
-            table.update()
-            .where(table.c.id == db.bindparam("thread_id"))
-            .values(last_post_id=db.bindparam("last_post_id"))
-        )
+    def _link_last(self, table, column: str, rows: list[dict]) -> None:
+        """Point each row of `table` (by `rows[i]["row_id"]`) at its last post or message, inserted after it."""
+        statement = table.update().where(table.c.id == db.bindparam("row_id")).values({column: db.bindparam("last_id")})
         connection = db.session.connection()
         for start in range(0, len(rows), BATCH):
             connection.execute(statement, rows[start : start + BATCH])
@@ -345,11 +344,59 @@ class _Generator:
             bar.update(len(events))
         return len(events), len(rsvps)
 
+    # -- private messages ----------------------------------------------------------------------------
+
+    def _conversations(self) -> tuple[int, int]:
+        """Two-member conversations, one for every two members, mostly started by active members: a few
+        long, most short, the last message within three months, some of it unread. Member 3 (the one
+        `make bench` logs in) is in BUSY_INBOX of them, so the inbox it measures is a full one."""
+        first_id, next_message = self._next_id(Conversation), self._next_id(Message)
+        language_of = dict(self.members)
+        everyone = list(language_of)
+        starters = self.active or everyone
+        busy = everyone[2] if len(everyone) > 2 else None
+        conversations, participants, messages, last_messages = [], [], [], []
+        for index in range(max(len(everyone) // 2, BUSY_INBOX) if len(everyone) > 1 else 0):
+            conversation_id = first_id + index
+            first = busy if busy is not None and index < BUSY_INBOX else self.rng.choice(starters)
+            second = self.rng.choice([user_id for user_id in self.rng.sample(everyone, 2) if user_id != first])
+            language = language_of[first]
+            total = min(30, int(self.rng.paretovariate(1.2)))
+            last_at = self.now - timedelta(days=self.rng.uniform(0, 90))
+            step = timedelta(hours=self.rng.uniform(1, 48))
+            started = last_at - step * (total - 1)
+            for number in range(1, total + 1):
+                body, html = self.rng.choice(self.bodies[language])
+                messages.append({
+                    "id": next_message, "conversation_id": conversation_id, "number": number,
+                    "author_id": first if number % 2 else second, "body": body, "body_html": html,
+                    "created_at": started + step * (number - 1),
+                })  # fmt: skip
+                next_message += 1
+            last_messages.append({"row_id": conversation_id, "last_id": next_message - 1})
+            conversations.append({
+                "id": conversation_id, "subject": self.rng.choice(words.TITLES[language]), "created_by_id": first,
+                "is_group": False, "created_at": started, "message_count": total, "last_message_at": last_at,
+            })  # fmt: skip
+            for user_id in (first, second):
+                read = total if self.rng.random() < 0.7 else self.rng.randint(0, total - 1)
+                participants.append({
+                    "conversation_id": conversation_id, "user_id": user_id, "joined_at": started,
+                    "last_read_number": read, "unread_count": total - read, "last_message_at": last_at,
+                })  # fmt: skip
+        with self.progress("conversations", len(conversations)) as bar:
+            self._insert(Conversation.__table__, conversations)
+            self._insert(Message.__table__, messages)
+            self._insert(ConversationParticipant.__table__, participants)
+            self._link_last(Conversation.__table__, "last_message_id", last_messages)
+            bar.update(len(conversations))
+        return len(conversations), len(messages)
+
     def _reset_sequences(self) -> None:
         """PostgreSQL: explicit ids leave the id sequences behind; move them past the new rows."""
         if db.engine.dialect.name != "postgresql":
             return
-        for table in ("users", "profiles", "threads", "posts", "events", "event_rsvps"):
+        for table in ("users", "profiles", "threads", "posts", "events", "event_rsvps", "conversations", "messages"):
             db.session.execute(
                 text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")  # noqa: S608
             )
