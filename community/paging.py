@@ -62,14 +62,19 @@ class Page:
         yield from range(right_start, pages_end)
 
 
-def paginate(query: Select, page: int, per_page: int) -> Page:
-    """A page of the entities `query` selects, counting them all only when the page does not say how many
-    there are: a page with room to spare is the last one, which is most members' whole inbox."""
-    items = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).unique())
+def paginate(query: Select, page: int, per_page: int, *, entities: bool = True, params: dict | None = None) -> Page:
+    """A page of the entities `query` selects (or of its rows, `entities=False`), counting them all only
+    when the page does not say how many there are: a page with room to spare is the last one, which is
+    most members' whole inbox. `params` are the values of the query's bound parameters."""
+    statement = query.limit(per_page).offset((page - 1) * per_page)
+    if entities:
+        items = list(db.session.scalars(statement, params).unique())
+    else:
+        items = list(db.session.execute(statement, params))
     if items and len(items) < per_page:
         total = (page - 1) * per_page + len(items)
     elif page == 1 and not items:
         total = 0
     else:
-        total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+        total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()), params)
     return Page(items, page, per_page, total)

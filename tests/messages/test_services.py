@@ -329,7 +329,7 @@ def test_the_inbox_lists_the_newest_conversations_first():
     ana, joao, camila = make_user(), make_user(), make_user()
     older = start(ana, joao, subject="Older")
     newer = start(camila, ana, subject="Newer")
-    assert [p.conversation.subject for p in services.list_conversations(ana, 1).items] == ["Newer", "Older"]
+    assert [p.subject for p in services.list_conversations(ana, 1).items] == ["Newer", "Older"]
     services.reply(joao, older, "Up again")
     assert [p.conversation_id for p in services.list_conversations(ana, 1).items] == [older.id, newer.id]
 

@@ -302,6 +302,24 @@ def test_the_inbox_shows_unread_counts_newest_first(client, login):
     assert "With João Araújo" in page and "João Araújo: Another one" in page
 
 
+def test_the_inbox_signs_the_members_own_last_message_and_a_former_members(client, login):
+    from community.accounts.services import delete_account
+    from tests.factories import PASSWORD
+
+    ana = login(member())
+    joao, camila = member(display_name="João Araújo"), member(display_name="Camila Muñoz")
+    start(joao, ana, subject="From a former member", body="My last words here.")
+    mine = start(camila, ana, subject="Answered by Ana")
+    services.reply(ana, mine, "Thanks, Camila.")
+    delete_account(joao, PASSWORD)
+
+    page = page_text(client.get("/messages/"))
+
+    assert "You: Thanks, Camila." in page and "With Camila Muñoz" in page
+    assert "With Former member" in page and "Former member: My last words here." in page
+    assert "João Araújo" not in page
+
+
 def test_the_inbox_is_paginated(client, login):
     ana = login(member())
     others = [member() for _ in range(3)]
