@@ -5,21 +5,21 @@ page in the same language. A visitor's page differs from another's only in its C
 switcher's form), so the kept copy has a slot in its place and every answer puts the visitor's own token
 back (`cached_for_visitors`, VISITOR_PAGE_CACHE_SECONDS).
 
-The directory, search, the list of events, an event's page, a category's threads and a page of a thread show every
-plain member the same page too, given the same language and timezone: only the member's menu (their
-profile link, unread counts, log-out form), CSRF token and a few marks of their own (their answer to
-each listed event, the unread marks of each thread or post, the helpful buttons they pressed) are
-theirs. Those views are marked `cached_for_visitors_and_members`; a member's copy has a slot for the
-menu and for each such mark (`member_slot`), and every answer fills them for the member asking: the menu
-(each worker keeps the menus it rendered last, `_member_menu`), each kind of mark by the function
-registered with `personal_part` for it, one query for all of a page's marks (MEMBER_PAGE_CACHE_SECONDS). A view whose
-page differs between groups of members names the member's group (`audience`); a view with work of its
-own to do for each member around the page (the thread page moves the read marker; an event's page reads
-the member's answer, which fills its answer panel) calls `shared_with_members` where it would render.
-Moderators and admins (their pages show what they moderate) and silenced members (a notice) always get
-fresh pages, and so, for MEMBER_PAGE_CACHE_SECONDS, does a member who has just sent a form: they see their
-own change at once, everyone else up to that many seconds later. Members' other pages (the dashboard,
-messages) are theirs alone and are never kept; an event's organizers get its page afresh.
+The directory, search, the list of events, an event's page, a category's threads and a page of a thread
+show every plain member the same page too, given the same language and timezone: only the member's menu
+(their profile link, unread counts, log-out form), CSRF token and a few marks of their own (their answer
+to each listed event, the unread marks of each thread or post, the helpful buttons they pressed) are
+theirs. Those views are marked `cached_for_visitors_and_members`; a member's copy has a slot for the menu
+and for each such mark (`member_slot`), and every answer fills them for the member asking: the menu (each
+worker keeps the menus it rendered last, `_member_menu`), each kind of mark by the function registered
+with `personal_part` for it, one query for all of a page's marks (MEMBER_PAGE_CACHE_SECONDS). A view
+whose page differs between groups of members names the member's group (`audience`); a view with work of
+its own to do for each member around the page (the thread page moves the read marker; an event's page
+reads the member's answer, which fills its answer panel) calls `shared_with_members` where it would
+render. Moderators and admins (their pages show what they moderate) and silenced members (a notice)
+always get fresh pages, and so, for MEMBER_PAGE_CACHE_SECONDS, does a member who has just sent a form:
+they see their own change at once, everyone else up to that many seconds later. Members' other pages (the
+dashboard, messages) are theirs alone and are never kept; an event's organizers get its page afresh.
 
 Pages with flashed messages are neither kept nor served from the cache; neither is anything but a 200
 HTML answer.

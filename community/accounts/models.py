@@ -23,6 +23,11 @@ def new_session_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+def shown_name(display_name: str, deleted_at: datetime | None):
+    """`User.name` from the two columns it needs, for lists that select columns rather than whole accounts."""
+    return _l("Former member") if deleted_at is not None else display_name
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "users"
 
@@ -63,7 +68,7 @@ class User(UserMixin, db.Model):
     @property
     def name(self):
         """The name shown to others; a deleted account's content stays, signed by a former member."""
-        return _l("Former member") if self.is_deleted else self.display_name
+        return shown_name(self.display_name, self.deleted_at)
 
     def set_password(self, password: str) -> None:
         # Werkzeug's default is scrypt with a random salt per password.

@@ -215,9 +215,8 @@ def _flash_saved(event, published) -> None:
 def _render_event(event, status: int = 200, rsvp_form=None, reminders_form=None, reading=None):
     """The event's page; `reading` (from `get_event_for_member`) saves reading the member's answer again."""
     rsvp = reading.rsvp if reading is not None else services.get_rsvp(current_user, event)
-    if rsvp_form is None or reminders_form is None:
-        default_rsvp_form, default_reminders_form = _answer_forms(rsvp)
-        rsvp_form, reminders_form = rsvp_form or default_rsvp_form, reminders_form or default_reminders_form
+    rsvp_form = rsvp_form if rsvp_form is not None else _rsvp_form(rsvp)
+    reminders_form = reminders_form if reminders_form is not None else _reminders_form(rsvp)
     page = render_template(
         "events/event.html",
         event=event,
@@ -241,12 +240,16 @@ def _render_event(event, status: int = 200, rsvp_form=None, reminders_form=None,
     return page, status
 
 
-def _answer_forms(rsvp):
-    """The answer and reminder forms as the member's answer fills them (a waitlisted member chose "going")."""
-    rsvp_form = RSVPForm(formdata=None)
+def _rsvp_form(rsvp) -> RSVPForm:
+    """The answer form as the member's answer fills it (a waitlisted member chose "going")."""
+    form = RSVPForm(formdata=None)
     if rsvp is not None:
-        rsvp_form.answer.data = "going" if rsvp.status is RSVPStatus.WAITLISTED else rsvp.status.value
-    return rsvp_form, RemindersForm(formdata=None, obj=rsvp) if rsvp is not None else None
+        form.answer.data = "going" if rsvp.status is RSVPStatus.WAITLISTED else rsvp.status.value
+    return form
+
+
+def _reminders_form(rsvp) -> RemindersForm | None:
+    return RemindersForm(formdata=None, obj=rsvp) if rsvp is not None else None
 
 
 def _thread_url(event) -> str | None:
@@ -283,8 +286,8 @@ def _answer_panel(event_ids: list[int]) -> dict[int, str]:
     """The member's answer, its form and their reminders, on an event page kept for every member."""
     event, _organizes, rsvp = g.event_reading
     panel = get_template_attribute("events/_answer.html", "answer_panel")
-    rsvp_form, reminders_form = _answer_forms(rsvp)
-    return {event.id: panel(event, rsvp, rsvp_form, reminders_form, services.can_rsvp(current_user, event), True)}
+    can_rsvp = services.can_rsvp(current_user, event)
+    return {event.id: panel(event, rsvp, _rsvp_form(rsvp), _reminders_form(rsvp), can_rsvp, True)}
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Integer, Select, and_, bindparam, case, func, or_, select, update
 from sqlalchemy.orm import aliased, contains_eager, joinedload
 
-from community.accounts.models import User
+from community.accounts.models import User, shown_name
 from community.accounts.services import read_only_reason, refuse_if_silenced
 from community.errors import ActionRefused, PermissionDenied
 from community.extensions import db
@@ -470,7 +470,7 @@ def list_conversations(user: User, page: int, *, archived: bool = False, per_pag
         InboxEntry(
             conversation_id, subject, unread, last_at, left_at is not None, visible_until,
             others.get(conversation_id, []), number, author_id,
-            None if author_id is None else _name(name, deleted_at), body_html,
+            None if author_id is None else shown_name(name, deleted_at), body_html,
         )
         for (conversation_id, subject, unread, last_at, left_at, visible_until, number, author_id, name, deleted_at,
              body_html) in pagination.items
@@ -499,11 +499,6 @@ def _inbox_statement(archived: bool) -> Select:
     )  # fmt: skip
 
 
-def _name(display_name: str, deleted_at) -> str:
-    """A member's name as others see it (User.name), from its columns."""
-    return _l("Former member") if deleted_at is not None else display_name
-
-
 def _other_names(user: User, conversation_ids: list[int]) -> dict[int, list[str]]:
     """The names of everyone but `user` in each conversation, in joining order (one query)."""
     if not conversation_ids:
@@ -512,7 +507,7 @@ def _other_names(user: User, conversation_ids: list[int]) -> dict[int, list[str]
     values = {"conversation_ids": conversation_ids, "member_id": user.id}
     names: dict[int, list[str]] = {}
     for conversation_id, display_name, deleted_at in db.session.execute(query, values):
-        names.setdefault(conversation_id, []).append(_name(display_name, deleted_at))
+        names.setdefault(conversation_id, []).append(shown_name(display_name, deleted_at))
     return names
 
 

@@ -1,8 +1,8 @@
 """Benchmark data: a large, realistic network generated fast with bulk inserts.
 
 `flask seed bench` fills an empty database (after `flask db upgrade`) with members, profiles, threads,
-posts, events, RSVPs and private conversations. Shapes follow a real forum rather than uniform noise: a few very long
-threads (the longest has 5,000 posts at the default size) and many short ones, a fifth of the members
+posts, events, RSVPs and private conversations. Shapes follow a real forum rather than uniform noise: a
+few very long threads (the longest has 5,000 posts at the default size) and many short ones, a fifth of the members
 writing most posts, languages by country, events spread over the past and the coming year.
 
 Rows are inserted with explicit ids in batches, so the whole set builds in minutes on SQLite and
