@@ -64,10 +64,12 @@ def _sqlite_pragmas(dbapi_connection, _record):
 
 
 def _init_extensions(app: Flask) -> None:
+    from community import transactions
     from community.i18n import select_locale, select_timezone
     from community.types import render_migration_type
 
     db.init_app(app)
+    transactions.init_app(app)  # after db: its teardown runs before the session is closed
     # Batch mode lets Alembic alter SQLite tables (it copies them); a no-op on PostgreSQL.
     migrate.init_app(
         app,
