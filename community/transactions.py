@@ -1,4 +1,4 @@
-"""How a request's transaction ends: committed when it only read, so PostgreSQL keeps prepared statements.
+"""How a request's transaction ends on PostgreSQL: committed when it only read, so prepared statements stay.
 
 psycopg prepares a statement on the server once a connection has run it five times, and PostgreSQL then
 skips planning it (planning a page's statements cost more than running them on the benchmark data). But
@@ -37,8 +37,14 @@ def _failed(context) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Register the end of the request's transaction. Call after `db.init_app`: teardowns run in reverse
-    order, so this one runs before Flask-SQLAlchemy closes the session."""
+    """Register the end of the request's transaction on PostgreSQL. Call after `db.init_app`: teardowns run
+    in reverse order, so this one runs before Flask-SQLAlchemy closes the session.
+
+    Not on SQLite: it prepares statements in the process, and keeps them whichever way a transaction ends,
+    so committing there would only cost time.
+    """
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        return
 
     @app.teardown_appcontext
     def end_transaction(exception: BaseException | None) -> None:

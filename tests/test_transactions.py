@@ -1,5 +1,5 @@
-"""How a request's transaction ends: a request that only read commits (so PostgreSQL keeps the statements it
-prepared), and anything that wrote without committing is still undone."""
+"""How a request's transaction ends: on PostgreSQL a request that only read commits (so the connection keeps
+the statements it prepared), and anything that wrote without committing is still undone, on every database."""
 
 from contextlib import suppress
 
@@ -70,7 +70,14 @@ def display_name() -> str:
     return db.session.scalar(select(User.display_name).where(User.email == "ana@example.org"))
 
 
-def test_a_request_that_only_read_ends_with_a_commit(client, ana, endings):
+def on_postgresql() -> None:
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's (psycopg prepares a statement run five times)")
+
+
+def test_on_postgresql_a_request_that_only_read_ends_with_a_commit(client, ana, endings):
+    on_postgresql()
+
     assert client.get("/test/read").get_data(as_text=True) == "Ana"
 
     assert endings == ["commit"]
@@ -101,8 +108,7 @@ def test_a_request_that_failed_is_rolled_back(app, client, ana, endings):
 
 
 def test_on_postgresql_a_connection_keeps_the_statements_it_prepared(app, client, ana):
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("prepared statements are PostgreSQL's (psycopg prepares a statement run five times)")
+    on_postgresql()
 
     for _ in range(6):
         client.get("/test/read")
