@@ -10,9 +10,10 @@ show every plain member the same page too, given the same language and timezone:
 (their profile link, unread counts, log-out form), CSRF token and a few marks of their own (their answer
 to each listed event, the unread marks of each thread or post, the helpful buttons they pressed) are
 theirs. Those views are marked `cached_for_visitors_and_members`; a member's copy has a slot for the menu
-and for each such mark (`member_slot`), and every answer fills them for the member asking: the menu (each
-worker keeps the menus it rendered last, `_member_menu`), each kind of mark by the function registered
-with `personal_part` for it, one query for all of a page's marks (MEMBER_PAGE_CACHE_SECONDS). A view
+and for each such mark (`member_slot`), and every answer fills them for the member asking: the menu, each
+kind of mark by the function registered with `personal_part` for it, one query for all of a page's marks
+(MEMBER_PAGE_CACHE_SECONDS). Pieces that their inputs decide (a member's menu for their counts, an event's
+answer panel for a given answer) are kept rendered by each worker (`kept_piece`). A view
 whose page differs between groups of members names the member's group (`audience`); a view with work of
 its own to do for each member around the page (the thread page moves the read marker; an event's page
 reads the member's answer, which fills its answer panel) calls `shared_with_members` where it would
@@ -44,7 +45,7 @@ from community.accounts.models import Role
 from community.extensions import cache
 
 MEMBER_MENU = "_member_menu.html"
-MEMBER_MENUS_KEPT = 1000  # about 2 kB each
+PIECES_KEPT = 2000  # about 2 kB each
 # The member's own parts of a shared page by name (such as their answer to each event of a list): a
 # function from the ids of the page's slots of that name to each one's HTML, found with one query.
 PERSONAL_PARTS: dict[str, Callable[[list[int]], dict[int, str]]] = {}
@@ -168,21 +169,30 @@ def _fill_slots(body: str) -> str:
 def _member_menu() -> str:
     """The member's menu, its CSRF token left as a slot: on every member's page, shared or not.
 
-    Rendering it cost a fifth of a shared page, yet it changes only with the member's language and counts:
-    each worker keeps the last MEMBER_MENUS_KEPT menus it rendered.
+    Rendering it cost a fifth of a shared page, yet it changes only with the member's language and counts.
     """
     from community.notifications.views import navigation_badge
 
-    key = (str(get_locale()), request.script_root, current_user.id,
-           navigation_badge("notifications"), navigation_badge("messages"))  # fmt: skip
-    menus = current_app.extensions.setdefault("member_menus", OrderedDict())
-    menu = menus.get(key)
-    if menu is None:
-        menu = render_template(MEMBER_MENU).replace(generate_csrf(), _slot("csrf"))
-        menus[key] = menu
-        if len(menus) > MEMBER_MENUS_KEPT:
-            menus.popitem(last=False)
-    return menu
+    key = ("member-menu", current_user.id, navigation_badge("notifications"), navigation_badge("messages"))
+    return kept_piece(key, lambda: render_template(MEMBER_MENU))
+
+
+def kept_piece(key: tuple, render: Callable[[], str]) -> str:
+    """A piece of a member's page that `key` decides, in the reader's language: rendered once per worker.
+
+    Each worker keeps the last PIECES_KEPT pieces it rendered (such as a member's menu, or the answer
+    panel of an event for a given answer); a CSRF token in the piece is kept as a slot, which the page's
+    answer fills.
+    """
+    full_key = (str(get_locale()), request.script_root, *key)
+    pieces = current_app.extensions.setdefault("kept_pieces", OrderedDict())
+    piece = pieces.get(full_key)
+    if piece is None:
+        piece = render().replace(generate_csrf(), _slot("csrf"))
+        pieces[full_key] = piece
+        if len(pieces) > PIECES_KEPT:
+            pieces.popitem(last=False)
+    return piece
 
 
 def _kept(view, members_too: bool, audience: Callable[[], str | None] | None = None):

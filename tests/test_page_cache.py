@@ -268,6 +268,31 @@ def test_members_share_an_events_page_each_with_their_own_answer(app, count_quer
     assert queries.count == 2  # the member with the menu's counts, the event with their answer
 
 
+def test_members_with_the_same_answer_share_its_panel_each_with_their_own_reminders_and_token(app):
+    from community.events.models import RSVPStatus
+    from community.events.services import get_rsvp, rsvp_to_event
+
+    event = make_event(title="Taller de regalías", starts_in=timedelta(days=3))
+    clients = {}
+    for name in ("first", "second", "no reminders"):
+        clients[name], member = member_client(app, locale="en")
+        rsvp_to_event(member, event, RSVPStatus.GOING)
+    get_rsvp(member, event).remind_day_before = False
+    db.session.commit()
+    path = f"/events/{event.id}"
+    clients["first"].get(path)  # keeps the page, and the panel of those going with both reminders
+
+    pages = {name: clients[name].get(path).text for name in ("second", "no reminders")}
+
+    day_before_checked = r'<input checked[^>]*name="remind_day_before"'
+    assert re.search(day_before_checked, pages["second"])
+    assert not re.search(day_before_checked, pages["no reminders"])
+    assert 'name="remind_day_before"' in pages["no reminders"]
+    for page in pages.values():  # the answer and reminders forms carry the reader's own token
+        assert set(re.findall(r'name="csrf_token" value="([^"]+)"', page)) == {csrf_token_in(page)}
+    assert csrf_token_in(pages["second"]) != csrf_token_in(pages["no reminders"])
+
+
 def test_an_events_organizer_gets_its_page_afresh_with_their_tools(app):
     event = make_event(title="Taller de regalías", organizer=make_user(locale="en"))
     reader, _ = member_client(app, locale="en")

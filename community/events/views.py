@@ -58,6 +58,7 @@ from community.notifications.services import register_target
 from community.page_cache import (
     cached_for_visitors,
     cached_for_visitors_and_members,
+    kept_piece,
     personal_part,
     shared_with_members,
 )
@@ -285,9 +286,17 @@ def _event_page_audience(reading) -> str | None:
 def _answer_panel(event_ids: list[int]) -> dict[int, str]:
     """The member's answer, its form and their reminders, on an event page kept for every member."""
     event, _organizes, rsvp = g.event_reading
-    panel = get_template_attribute("events/_answer.html", "answer_panel")
     can_rsvp = services.can_rsvp(current_user, event)
-    return {event.id: panel(event, rsvp, _rsvp_form(rsvp), _reminders_form(rsvp), can_rsvp, True)}
+    # The panel is the same for every member with the same answer and reminders: rendering its forms cost
+    # a third of the page, so each worker keeps it by what it shows.
+    key = ("event-answer", event.id, event.status.value, event.is_full, can_rsvp,
+           *((rsvp.status.value, rsvp.remind_day_before, rsvp.remind_hour_before) if rsvp else ()))  # fmt: skip
+
+    def render() -> str:
+        panel = get_template_attribute("events/_answer.html", "answer_panel")
+        return panel(event, rsvp, _rsvp_form(rsvp), _reminders_form(rsvp), can_rsvp, True)
+
+    return {event.id: kept_piece(key, render)}
 
 
 @bp.route("/new", methods=["GET", "POST"])
