@@ -1,3 +1,4 @@
+from functools import partial
 from typing import NamedTuple
 
 from flask import (
@@ -29,6 +30,7 @@ from community.notifications.views import navigation_badge
 from community.page_cache import (
     cached_for_visitors,
     cached_for_visitors_and_members,
+    kept_piece,
     personal_part,
     shared_with_members,
 )
@@ -144,10 +146,10 @@ def _unread_markers(thread_ids: list[int]) -> dict[int, str]:
 @personal_part("category-watch")
 def _watch_forms(category_ids: list[int]) -> dict[int, str]:
     form = get_template_attribute("forum/_marks.html", "watch_category_form")
-    return {
-        category_id: form(slug, watching)
-        for category_id, slug, watching in services.watching_categories(current_user, category_ids)
-    }
+    forms = {}
+    for category_id, slug, watching in services.watching_categories(current_user, category_ids):
+        forms[category_id] = kept_piece(("category-watch", slug, watching), partial(form, slug, watching))
+    return forms
 
 
 @bp.route("/c/<slug>")
@@ -239,7 +241,10 @@ def _thread_page_audience(thread, page: int) -> str | None:
 def _reading_controls(thread_ids: list[int]) -> dict[int, str]:
     reading = g.thread_reading
     controls = get_template_attribute("forum/_marks.html", "reading_controls")
-    return {reading.thread_id: controls(*reading)}
+    # The controls show a link to the first unread post or not, and a button to watch or stop watching.
+    unread, watching = reading.read_before < reading.post_count, reading.watching
+    key = ("thread-reading", reading.thread_id, unread, watching)
+    return {reading.thread_id: kept_piece(key, lambda: controls(*reading))}
 
 
 # The two marks below depend on one yes or no each: each is rendered twice at most, not once per post.
