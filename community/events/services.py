@@ -633,10 +633,20 @@ def list_upcoming_for_feed(limit: int = FEED_LIMIT) -> list[Event]:
     return list(db.session.scalars(query))
 
 
+class DashboardEvent(NamedTuple):
+    """What the dashboard shows of an event: read as columns, not as a whole event with its description."""
+
+    id: int
+    title: str
+    language: str
+    starts_at: datetime
+    timezone: str
+
+
 @dataclass
 class DashboardEvents:
-    mine: list[tuple[Event, RSVPStatus]]  # the member's coming events and their answer, soonest first
-    country: list[Event]  # coming events in the member's country, soonest first
+    mine: list[tuple[DashboardEvent, RSVPStatus]]  # the member's coming events and their answer, soonest first
+    country: list[DashboardEvent]  # coming events in the member's country, soonest first
 
 
 def dashboard_events(member: User, limit: int = DASHBOARD_LIMIT) -> DashboardEvents:
@@ -644,7 +654,8 @@ def dashboard_events(member: User, limit: int = DASHBOARD_LIMIT) -> DashboardEve
     interested) and the coming events in their country, each soonest first."""
     values = {"member_id": member.id, "country": member.country, "now": utcnow(), "limit": limit}
     panels = DashboardEvents(mine=[], country=[])
-    for event, answer, panel in db.session.execute(_dashboard_statement(bool(member.country)), values):
+    for *columns, answer, panel in db.session.execute(_dashboard_statement(bool(member.country)), values):
+        event = DashboardEvent(*columns)
         if panel == 0:
             panels.mine.append((event, RSVPStatus(answer)))
         else:
@@ -683,8 +694,9 @@ def _dashboard_statement(has_country: bool):
         )  # fmt: skip
         parts.append(select(in_country))
     rows = union_all(*parts).subquery()
+    shown = (Event.id, Event.title, Event.language, Event.starts_at, Event.timezone)
     return (
-        select(Event, rows.c.answer, rows.c.panel)
+        select(*shown, rows.c.answer, rows.c.panel)
         .join(rows, rows.c.event_id == Event.id)
         .order_by(rows.c.panel, Event.starts_at, Event.id)
     )
