@@ -51,7 +51,10 @@ def init_app(app: Flask) -> None:
         if exception is not None or not db.session.registry.has():
             return
         session = db.session()
-        if exception is not None or not session.in_transaction() or session.new or session.dirty or session.deleted:
+        if not session.in_transaction() or session.new or session.dirty or session.deleted:
             return  # Flask-SQLAlchemy's close rolls it back
         if session.connection().info.get(_ONLY_READ):
+            # What the request loaded stays readable after it, as after a rollback: a streamed answer (the
+            # audit log's CSV) reads the member while it is sent.
+            session.expire_on_commit = False
             session.commit()

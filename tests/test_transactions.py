@@ -1,11 +1,14 @@
 """How a request's transaction ends: on PostgreSQL a request that only read commits (so the connection keeps
 the statements it prepared), and anything that wrote without committing is still undone, on every database."""
 
+import threading
 from contextlib import suppress
 
 import pytest
+from flask import Response, stream_with_context
 from sqlalchemy import event, select, text
 from sqlalchemy.exc import DBAPIError
+from werkzeug.test import EnvironBuilder
 
 from community.accounts.models import User
 from community.extensions import db
@@ -42,6 +45,16 @@ def app(app):
         db.session.scalar(select(User.id))
         raise RuntimeError("a bug")
 
+    @app.route("/test/stream")
+    def stream():
+        ana = db.session.scalar(select(User).where(User.email == "ana@example.org"))
+
+        def lines():
+            yield "Hello, "
+            yield ana.display_name  # read while the answer is sent, after the request's own end
+
+        return Response(stream_with_context(lines()))
+
     @app.route("/test/prepared")
     def prepared():
         return str(db.session.scalar(text("SELECT count(*) FROM pg_prepared_statements")))
@@ -70,9 +83,12 @@ def display_name() -> str:
     return db.session.scalar(select(User.display_name).where(User.email == "ana@example.org"))
 
 
-def on_postgresql() -> None:
+PREPARED = "prepared statements are PostgreSQL's (psycopg prepares a statement run five times)"
+
+
+def on_postgresql(reason: str = PREPARED) -> None:
     if db.engine.dialect.name != "postgresql":
-        pytest.skip("prepared statements are PostgreSQL's (psycopg prepares a statement run five times)")
+        pytest.skip(reason)
 
 
 def test_on_postgresql_a_request_that_only_read_ends_with_a_commit(client, ana, endings):
@@ -105,6 +121,30 @@ def test_a_request_that_failed_is_rolled_back(app, client, ana, endings):
 
     assert client.get("/test/read-then-crash").status_code == 500
     assert "commit" not in endings
+
+
+def served_as_by_a_server(app, path: str) -> str:
+    """The body of `path` as a WSGI server sends it: in a thread of its own (no app context of the test's
+    around it), the request ended before its answer is read."""
+    body = []
+
+    def serve():
+        answer = app.wsgi_app(EnvironBuilder(path=path).get_environ(), lambda status, headers: None)
+        try:
+            body.extend(chunk.decode() for chunk in answer)
+        finally:
+            answer.close()
+
+    server = threading.Thread(target=serve)
+    server.start()
+    server.join()
+    return "".join(body)
+
+
+def test_on_postgresql_what_a_request_read_can_still_be_read_while_its_answer_is_streamed(app, ana):
+    on_postgresql("the request's transaction ends this way on PostgreSQL only")
+
+    assert served_as_by_a_server(app, "/test/stream") == "Hello, Ana"
 
 
 def test_on_postgresql_a_connection_keeps_the_statements_it_prepared(app, client, ana):
