@@ -12,25 +12,21 @@ else (a write, DDL, a savepoint, a failed statement, an exception in the request
 
 from flask import Flask
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
 from community.extensions import db
 
 _ONLY_READ = "only_read"  # on the connection's info: the transaction has run nothing but SELECTs
 
 
-@event.listens_for(Engine, "begin")
 def _reading(connection) -> None:
     connection.info[_ONLY_READ] = True
 
 
-@event.listens_for(Engine, "before_cursor_execute")
 def _note_writes(connection, _cursor, statement: str, _parameters, _context, _executemany) -> None:
     if connection.info.get(_ONLY_READ) and statement.lstrip()[:6].upper() != "SELECT":
         connection.info[_ONLY_READ] = False
 
 
-@event.listens_for(Engine, "handle_error")
 def _failed(context) -> None:
     if context.connection is not None:
         context.connection.info[_ONLY_READ] = False
@@ -45,6 +41,11 @@ def init_app(app: Flask) -> None:
     """
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         return
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "begin", _reading)
+    event.listen(engine, "before_cursor_execute", _note_writes)
+    event.listen(engine, "handle_error", _failed)
 
     @app.teardown_appcontext
     def end_transaction(exception: BaseException | None) -> None:
