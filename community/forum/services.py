@@ -942,9 +942,12 @@ def marks_on_page(user: User, thread: Thread, page: int, per_page: int = POSTS_P
 def _marks_statement() -> Select:
     reader_id = bindparam("reader_id", type_=Integer)
     found_helpful = select(Reaction.id).where(Reaction.post_id == Post.id, Reaction.user_id == reader_id).exists()
-    return select(Post.id, Post.author_id == reader_id, found_helpful).where(
+    own = Post.author_id == reader_id
+    # Only the posts that carry a mark: on most pages, for most members, none.
+    return select(Post.id, own, found_helpful).where(
         Post.thread_id == bindparam("thread_id", type_=Integer),
         Post.number.between(bindparam("first", type_=Integer), bindparam("last", type_=Integer)),
+        or_(own, found_helpful),
     )
 
 
