@@ -244,7 +244,7 @@ def _reading_controls(thread_ids: list[int]) -> dict[int, str]:
     # The controls show a link to the first unread post or not, and a button to watch or stop watching.
     unread, watching = reading.read_before < reading.post_count, reading.watching
     key = ("thread-reading", reading.thread_id, unread, watching)
-    return {reading.thread_id: kept_piece(key, lambda: controls(*reading))}
+    return {reading.thread_id: kept_piece(key, partial(controls, *reading))}
 
 
 # The two marks below depend on one yes or no each: each is rendered twice at most, not once per post.
