@@ -6,8 +6,9 @@ thread lists read a LEFT JOIN's rows: neither fits `db.paginate`, which selects 
 """
 
 from math import ceil
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Integer, Select, bindparam, func, select
 
 from community.extensions import db
 
@@ -66,15 +67,31 @@ def paginate(query: Select, page: int, per_page: int, *, entities: bool = True, 
     """A page of the entities `query` selects (or of its rows, `entities=False`), counting them all only
     when the page does not say how many there are: a page with room to spare is the last one, which is
     most members' whole inbox. `params` are the values of the query's bound parameters."""
-    statement = query.limit(per_page).offset((page - 1) * per_page)
+    statement, count = _page_statements(query)
+    values = {**(params or {}), "page_limit": per_page, "page_offset": (page - 1) * per_page}
     if entities:
-        items = list(db.session.scalars(statement, params).unique())
+        items = list(db.session.scalars(statement, values).unique())
     else:
-        items = list(db.session.execute(statement, params))
+        items = list(db.session.execute(statement, values))
     if items and len(items) < per_page:
         total = (page - 1) * per_page + len(items)
     elif page == 1 and not items:
         total = 0
     else:
-        total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()), params)
+        total = db.session.scalar(count, params)
     return Page(items, page, per_page, total)
+
+
+# A list's page and count statements, kept as long as the list's statement is. A view that builds its
+# statement once (the inbox) then has them built once too: building them and working out their cache
+# keys on every visit cost the inbox more than running them did.
+_page_and_count: WeakKeyDictionary[Select, tuple[Select, Select]] = WeakKeyDictionary()
+
+
+def _page_statements(query: Select) -> tuple[Select, Select]:
+    found = _page_and_count.get(query)
+    if found is None:
+        page = query.limit(bindparam("page_limit", type_=Integer)).offset(bindparam("page_offset", type_=Integer))
+        count = select(func.count()).select_from(query.order_by(None).subquery())
+        found = _page_and_count[query] = (page, count)
+    return found

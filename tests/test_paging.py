@@ -35,6 +35,19 @@ def test_a_full_page_counts_the_list(app, count_queries):
     assert queries.count == 2
 
 
+def test_paging_through_one_list_shows_each_page_its_own_members(app):
+    # The inbox builds its statement once and pages through it on every visit.
+    names = [make_user(display_name=f"Paged {n}").display_name for n in range(5)]
+    members = _members()
+
+    pages = [paginate(members, page=number, per_page=2) for number in (1, 2, 3, 2)]
+
+    assert [[member.display_name for member in page] for page in pages] == [
+        names[0:2], names[2:4], names[4:5], names[2:4]
+    ]
+    assert [page.total for page in pages] == [5, 5, 5, 5]
+
+
 def test_an_empty_list_has_one_empty_page_and_a_page_past_the_end_is_empty(app):
     assert (paginate(_members(), page=1, per_page=2).total, paginate(_members(), page=1, per_page=2).pages) == (0, 1)
     make_user(display_name="Paged 0")
