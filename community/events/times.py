@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as babel_format_date
@@ -52,30 +53,43 @@ def _language() -> str:
     return locale.language if locale else DEFAULT_LANGUAGE
 
 
+# Lists of events show the same few starts, zones and languages on page after page, and Babel takes tens
+# of microseconds to format each: the texts below are remembered by what decides them.
+
+
 def zone_label(zone_name: str, language: str | None = None) -> str:
     """The city a zone is named for, in the reader's language ("Ciudad de México", "Buenos Aires")."""
+    return _zone_label(zone_name, language or _language())
+
+
+@lru_cache(maxsize=512)
+def _zone_label(zone_name: str, language: str) -> str:
     if zone_name == "UTC":
         return "UTC"
-    city = get_timezone_location(zone_name, locale=language or _language(), return_city=True)
-    return city.rsplit("/", 1)[-1]
+    return get_timezone_location(zone_name, locale=language, return_city=True).rsplit("/", 1)[-1]
 
 
 def format_in_zone(instant: datetime, zone_name: str, format: str = "medium") -> str:
     """A UTC instant as a date and time on the clocks of `zone_name`, in the reader's language."""
-    return babel_format_datetime(instant, format, tzinfo=ZoneInfo(zone_name), locale=_language())
+    return _format_in_zone(instant, zone_name, format, _language())
 
 
-def format_day_and_time(instant: datetime, zone_name: str) -> str:
+@lru_cache(maxsize=8192)
+def _format_in_zone(instant: datetime, zone_name: str, format: str, language: str) -> str:
+    return babel_format_datetime(instant, format, tzinfo=ZoneInfo(zone_name), locale=language)
+
+
+def format_day_and_time(instant: datetime, zone_name: str, language: str | None = None) -> str:
     """A short weekday, day, month and time ("vie, 4 dic, 21:55"), glued as the locale glues them."""
-    language = _language()
+    language = language or _language()
     local = instant.astimezone(ZoneInfo(zone_name))
     day = format_skeleton("MMMEd", local, locale=language)
     time = babel_format_time(local, "short", locale=language)
     return get_datetime_format("short", locale=language).replace("{1}", day).replace("{0}", time)
 
 
-def format_time_in_zone(instant: datetime, zone_name: str) -> str:
-    return babel_format_time(instant, "short", tzinfo=ZoneInfo(zone_name), locale=_language())
+def format_time_in_zone(instant: datetime, zone_name: str, language: str | None = None) -> str:
+    return babel_format_time(instant, "short", tzinfo=ZoneInfo(zone_name), locale=language or _language())
 
 
 def format_date_in_zone(instant: datetime, zone_name: str, format: str = "full") -> str:
@@ -92,13 +106,20 @@ def reader_time(instant: datetime, event_zone: str, reader_zone: str | None) -> 
 
     Just the time when the reader's date is the event's date, else date and time.
     """
-    if not reader_zone or same_clock(instant, event_zone, reader_zone):
+    if not reader_zone:
+        return None
+    return _reader_time(instant, event_zone, reader_zone, _language())
+
+
+@lru_cache(maxsize=8192)
+def _reader_time(instant: datetime, event_zone: str, reader_zone: str, language: str) -> str | None:
+    if same_clock(instant, event_zone, reader_zone):
         return None
     event_day = instant.astimezone(ZoneInfo(event_zone)).date()
     reader_day = instant.astimezone(ZoneInfo(reader_zone)).date()
     if event_day == reader_day:
-        return format_time_in_zone(instant, reader_zone)
-    return format_day_and_time(instant, reader_zone)
+        return format_time_in_zone(instant, reader_zone, language)
+    return format_day_and_time(instant, reader_zone, language)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from flask_babel import force_locale
 
 from community.events.times import (
     NonexistentLocalTime,
+    format_in_zone,
     format_time_in_zone,
     reader_time,
     region_times,
@@ -64,6 +65,22 @@ def test_a_reader_whose_day_differs_sees_the_day_too(app):
     start = to_utc(datetime(2026, 6, 3, 22, 0), "America/Mexico_City")
     with app.test_request_context(), force_locale("en"):
         assert reader_time(start, "America/Mexico_City", "Europe/Madrid") == "Thu, Jun 4, 6:00\u202fAM"
+
+
+def test_each_reader_sees_the_same_start_in_their_own_language(app):
+    start = to_utc(datetime(2026, 6, 3, 22, 0), "America/Mexico_City")
+    shown = {}
+    for language in ("es", "pt", "en", "es"):
+        with app.test_request_context(), force_locale(language):
+            shown.setdefault(language, []).append(
+                (format_in_zone(start, "America/Mexico_City", "d MMM"), reader_time(start, "America/Mexico_City",
+                                                                                    "Europe/Madrid"))
+            )  # fmt: skip
+    assert shown == {
+        "es": [("3 jun", "jue, 4 jun, 6:00"), ("3 jun", "jue, 4 jun, 6:00")],
+        "pt": [("3 jun.", "qui., 4 de jun. 06:00")],
+        "en": [("3 Jun", "Thu, Jun 4, 6:00\u202fAM")],
+    }
 
 
 def test_the_region_table_is_computed_for_each_main_zone(app):
