@@ -5,7 +5,9 @@ locale and the time zone through several application-context lookups on every ca
 extension wraps each `_()` in two more layers; together that was about a third of rendering a thread
 list (the benchmark's profiles). These helpers give exactly the same text: the catalog is looked up once
 per language, and a date formatted for a language and a time zone is remembered, since the same
-moments (a thread's last post, an event's start) appear on page after page.
+moments (a thread's last post, an event's start) appear on page after page. Even finding the reader's
+language costs a few microseconds, so each rendering finds it once, when it starts (a context variable),
+and the calls read it from there.
 """
 
 from datetime import date, datetime
@@ -15,11 +17,14 @@ import flask_babel
 from babel import dates
 from flask import Flask
 from flask_babel import get_locale, get_timezone, get_translations
-from jinja2 import pass_eval_context
+from jinja2 import pass_context
 from markupsafe import Markup
 
 # Flask-Babel's defaults for `format=None` (its `date_formats`, which this app does not change).
 DEFAULT_FORMAT = "medium"
+# The context variable holding the rendering's language and catalog. Macros imported without context
+# do not see it and look them up on each call.
+READER = "_reader_language"
 
 
 @lru_cache(maxsize=16_384)
@@ -32,11 +37,11 @@ def _format_date(value: date, format: str, language: str) -> str:
     return dates.format_date(value, format, locale=language)
 
 
-def format_datetime(value: datetime | None = None, format: str | None = None) -> str:
+def format_datetime(value: datetime | None = None, format: str | None = None, language: str | None = None) -> str:
     """`flask_babel.format_datetime`: the moment in the reader's language and time zone."""
     if value is None:
         return flask_babel.format_datetime(value, format)
-    return _format_datetime(value, format or DEFAULT_FORMAT, str(get_locale()), get_timezone())
+    return _format_datetime(value, format or DEFAULT_FORMAT, language or str(get_locale()), get_timezone())
 
 
 def format_date(value: date | None = None, format: str | None = None) -> str:
@@ -55,30 +60,43 @@ def install(app: Flask) -> None:
     """
     catalogs: dict[str, object] = {}  # language -> Flask-Babel's catalog of this app
 
-    def catalog():
+    def reader_language() -> tuple[str, object]:
         # `force_locale` (e-mails in the recipient's language) changes get_locale(), so the key follows it.
         language = str(get_locale())
         found = catalogs.get(language)
         if found is None:
             found = catalogs[language] = get_translations()
-        return found
+        return language, found
+
+    @app.context_processor
+    def language_of_this_rendering():
+        # Run as each rendering starts, inside any `force_locale` around it.
+        return {READER: reader_language()}
+
+    def catalog(context):
+        return (context.get(READER) or reader_language())[1]
 
     # The same as Jinja's "new style" gettext: escaped in HTML templates, placeholders always filled.
-    @pass_eval_context
-    def gettext(eval_ctx, string: str, /, **variables) -> str:
-        text = catalog().ugettext(string)
-        if eval_ctx.autoescape:
+    @pass_context
+    def gettext(context, string: str, /, **variables) -> str:
+        text = catalog(context).ugettext(string)
+        if context.eval_ctx.autoescape:
             text = Markup(text)  # noqa: S704 - our catalog's text; `%` escapes the variables
         return text % variables
 
-    @pass_eval_context
-    def ngettext(eval_ctx, singular: str, plural: str, count: int, /, **variables) -> str:
+    @pass_context
+    def ngettext(context, singular: str, plural: str, count: int, /, **variables) -> str:
         variables.setdefault("num", count)  # a template may pass its own `num` (a formatted number)
-        text = catalog().ungettext(singular, plural, count)
-        if eval_ctx.autoescape:
+        text = catalog(context).ungettext(singular, plural, count)
+        if context.eval_ctx.autoescape:
             text = Markup(text)  # noqa: S704 - our catalog's text; `%` escapes the variables
         return text % variables
+
+    @pass_context
+    def format_datetime_for_reader(context, value: datetime | None = None, format: str | None = None) -> str:
+        return format_datetime(value, format, (context.get(READER) or (None,))[0])
 
     app.jinja_env.globals.update(
-        _=gettext, gettext=gettext, ngettext=ngettext, format_date=format_date, format_datetime=format_datetime
-    )
+        _=gettext, gettext=gettext, ngettext=ngettext, format_date=format_date,
+        format_datetime=format_datetime_for_reader,
+    )  # fmt: skip

@@ -8,6 +8,7 @@ import pytest
 from flask import render_template_string
 from flask_babel import force_locale
 from flask_login import login_user
+from markupsafe import Markup
 
 from community.i18n import LANGUAGES
 from tests.factories import make_user
@@ -66,6 +67,27 @@ def test_force_locale_inside_a_request_switches_the_catalog_and_back(app):
             inside = render_template_string(source)
         after = render_template_string(source)
     assert (before, inside, after) == ("Miembros", "Membros", "Miembros")
+
+
+def test_a_page_and_an_e_mail_rendered_during_it_each_speak_their_own_language(app):
+    # A reply sends its notification in the recipient's language while the page is in the writer's.
+    page = "{{ _('Members') }} {{ format_datetime(moment, 'd MMMM') }} {{ mail() }}"
+    mail = "{{ _('Members') }} {{ format_datetime(moment, 'd MMMM') }}"
+
+    def render_mail():
+        with force_locale("pt"):
+            return Markup(render_template_string(mail, moment=MOMENTS[0]))  # noqa: S704 - our own test text
+
+    with reading_as(app, "es"):
+        shown = render_template_string(page, moment=MOMENTS[0], mail=render_mail)
+    assert shown == "Miembros 8 marzo Membros 8 março"
+
+
+def test_a_macro_imported_without_context_still_speaks_the_readers_language(app):
+    macros = app.jinja_env.from_string("{% macro label() %}{{ _('Members') }}{% endmacro %}")
+    with reading_as(app, "pt"):
+        shown = render_template_string("{{ macros.label() }}", macros=macros.module)
+    assert shown == "Membros"
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
