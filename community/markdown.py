@@ -82,6 +82,15 @@ def render_markdown(
     return Markup(clean)  # noqa: S704 - sanitized by nh3 just above
 
 
+def plain_excerpt(html: str, length: int) -> str:
+    """The start of a rendered text (body_html) as plain text on one line, cut at a word with an ellipsis."""
+    text = Markup(html or "").striptags()  # noqa: S704 - only to drop the tags: the result is plain text, escaped when shown
+    flat = " ".join(text.split())
+    if len(flat) <= length:
+        return flat
+    return flat[:length].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
+
+
 def _mention_matches(tokens: list[Token]):
     """(text token, match) for every @handle in plain text: not in code, not inside a link."""
     for block in tokens:

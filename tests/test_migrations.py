@@ -65,3 +65,33 @@ def test_every_migration_can_be_undone_and_redone(empty_database_url):
         upgrade()
         assert _differences(app) == []
         db.engine.dispose()
+
+
+def test_messages_written_before_previews_get_theirs_when_upgrading(empty_database_url):
+    config = type("MigrationTestConfig", (TestingConfig,), {"SQLALCHEMY_DATABASE_URI": empty_database_url})
+    app = create_app(config)
+    long_html = "<p>" + " ".join(["palabra"] * 40) + "</p>"
+    with app.app_context():
+        upgrade(revision="1c2de8865922")  # the last revision without previews
+        with db.engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO users (id, email, password_hash, display_name, handle, locale, timezone, role,"
+                " is_approved, session_token, created_at) VALUES (1, 'ana@example.org', 'x', 'Ana', 'ana', 'es',"
+                " 'UTC', 'member', true, 't', CURRENT_TIMESTAMP)"
+            ))
+            connection.execute(text(
+                "INSERT INTO conversations (id, subject, created_by_id, is_group, created_at, message_count,"
+                " last_message_at) VALUES (1, 'Hola', 1, false, CURRENT_TIMESTAMP, 2, CURRENT_TIMESTAMP)"
+            ))
+            connection.execute(
+                text("INSERT INTO messages (id, conversation_id, number, author_id, body, body_html, created_at)"
+                     " VALUES (:id, 1, :id, 1, 'x', :html, CURRENT_TIMESTAMP)"),
+                [{"id": 1, "html": "<p>Hola <strong>João</strong>,\n<em>¿qué tal?</em></p>"},
+                 {"id": 2, "html": long_html}],
+            )  # fmt: skip
+        upgrade()
+        with db.engine.connect() as connection:
+            previews = connection.execute(text("SELECT preview FROM messages ORDER BY id")).scalars().all()
+        db.engine.dispose()
+    assert previews[0] == "Hola João, ¿qué tal?"
+    assert previews[1].endswith("palabra…") and len(previews[1]) <= 141 and "<" not in previews[1]

@@ -21,7 +21,7 @@ from community.accounts.models import User, shown_name
 from community.accounts.services import read_only_reason, refuse_if_silenced
 from community.errors import ActionRefused, PermissionDenied
 from community.extensions import db
-from community.markdown import render_markdown
+from community.markdown import plain_excerpt, render_markdown
 
 # Blocking lives in its own module; callers reach it through this one.
 from community.messages.blocks import (  # noqa: F401
@@ -33,7 +33,7 @@ from community.messages.blocks import (  # noqa: F401
     list_blocked,
     unblock_member,
 )
-from community.messages.models import Block, Conversation, ConversationParticipant, Message
+from community.messages.models import PREVIEW_LENGTH, Block, Conversation, ConversationParticipant, Message
 from community.notifications import services as notifications
 from community.notifications.models import NotificationKind
 from community.paging import paginate
@@ -145,6 +145,11 @@ def clean_body(body: str) -> str:
     if len(body) > BODY_MAX:
         raise ActionRefused(_l("The text can have at most %(num)d characters.", num=BODY_MAX), field="body")
     return body
+
+
+def preview_of(body_html: str) -> str:
+    """What the inbox shows of a message: its start as plain text."""
+    return plain_excerpt(body_html, PREVIEW_LENGTH)
 
 
 def render_body(body: str) -> str:
@@ -262,7 +267,7 @@ def start_conversation(sender: User, recipients: list[User], subject: str, body:
         message_count=1, last_message_at=now,
     )  # fmt: skip
     message = Message(conversation=conversation, number=1, author_id=sender.id, body=body, body_html=body_html,
-                      created_at=now)  # fmt: skip
+                      preview=preview_of(body_html), created_at=now)  # fmt: skip
     db.session.add_all([conversation, message])
     db.session.flush()
     conversation.last_message_id = message.id
@@ -307,7 +312,7 @@ def reply(author: User, conversation: Conversation, body: str) -> Message:
         .returning(Conversation.message_count)
     ).scalar_one()
     message = Message(conversation_id=conversation.id, number=number, author_id=author.id, body=body,
-                      body_html=body_html, created_at=now)  # fmt: skip
+                      body_html=body_html, preview=preview_of(body_html), created_at=now)  # fmt: skip
     db.session.add(message)
     db.session.flush()
     db.session.execute(
@@ -454,7 +459,7 @@ class InboxEntry:
     last_number: int | None  # the conversation's last message: its number, author and text
     last_author_id: int | None
     last_author_name: str | None  # None when the author's account is gone
-    last_body_html: str | None
+    last_preview: str | None
 
 
 def list_conversations(user: User, page: int, *, archived: bool = False, per_page: int = CONVERSATIONS_PER_PAGE):
@@ -470,10 +475,10 @@ def list_conversations(user: User, page: int, *, archived: bool = False, per_pag
         InboxEntry(
             conversation_id, subject, unread, last_at, left_at is not None, visible_until,
             others.get(conversation_id, []), number, author_id,
-            None if author_id is None else shown_name(name, deleted_at), body_html,
+            None if author_id is None else shown_name(name, deleted_at), preview,
         )
         for (conversation_id, subject, unread, last_at, left_at, visible_until, number, author_id, name, deleted_at,
-             body_html) in pagination.items
+             preview) in pagination.items
     ]  # fmt: skip
     return pagination
 
@@ -489,7 +494,7 @@ def _inbox_statement(archived: bool) -> Select:
             ConversationParticipant.conversation_id, Conversation.subject, ConversationParticipant.unread_count,
             ConversationParticipant.last_message_at, ConversationParticipant.left_at,
             ConversationParticipant.visible_until_number, Message.number, Message.author_id, author.display_name,
-            author.deleted_at, Message.body_html,
+            author.deleted_at, Message.preview,
         )
         .join(Conversation, Conversation.id == ConversationParticipant.conversation_id)
         .outerjoin(Message, Message.id == Conversation.last_message_id)

@@ -23,13 +23,13 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_babel import force_locale, lazy_ngettext
 from flask_babel import lazy_gettext as _l
-from markupsafe import Markup
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from community.accounts.models import User
 from community.extensions import db
 from community.mail import external_url, queue_email
+from community.markdown import plain_excerpt
 from community.notifications.models import (
     TOPIC_OF_KIND,
     Notification,
@@ -84,13 +84,9 @@ def register_block_lookup(lookup: BlockLookup) -> None:
     _BLOCK_LOOKUPS.append(lookup)
 
 
-def excerpt(html: str, length: int = EXCERPT_LENGTH) -> str:
-    """The start of a rendered text (body_html) as plain text on one line, cut at a word with an ellipsis."""
-    text = Markup(html or "").striptags()  # noqa: S704 - only to drop the tags: the result is plain text, escaped when shown
-    flat = " ".join(text.split())
-    if len(flat) <= length:
-        return flat
-    return flat[:length].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
+def excerpt(html: str) -> str:
+    """The start of a rendered text (body_html) as an e-mail quotes it."""
+    return plain_excerpt(html, EXCERPT_LENGTH)
 
 
 @dataclass

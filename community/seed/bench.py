@@ -24,6 +24,7 @@ from community.forum.categories import ensure_default_categories
 from community.forum.models import Category, Post, Thread
 from community.markdown import render_markdown
 from community.messages.models import Conversation, ConversationParticipant, Message
+from community.messages.services import preview_of
 from community.profiles.models import (
     ExpertiseArea,
     OrganizationType,
@@ -370,7 +371,7 @@ class _Generator:
                 messages.append({
                     "id": next_message, "conversation_id": conversation_id, "number": number,
                     "author_id": first if number % 2 else second, "body": body, "body_html": html,
-                    "created_at": started + step * (number - 1),
+                    "preview": preview_of(html), "created_at": started + step * (number - 1),
                 })  # fmt: skip
                 next_message += 1
             last_messages.append({"row_id": conversation_id, "last_id": next_message - 1})

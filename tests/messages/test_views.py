@@ -320,6 +320,20 @@ def test_the_inbox_signs_the_members_own_last_message_and_a_former_members(clien
     assert "João Araújo" not in page
 
 
+def test_the_inbox_shows_the_start_of_the_last_message_as_plain_text(client, login):
+    ana = login(member())
+    joao = member(display_name="João Araújo")
+    words = " ".join(f"palabra{n}" for n in range(40))
+    start(joao, ana, subject="Long", body=f"**Hola** Ana, *mira* [esto](https://example.org): {words}")
+
+    answer = client.get("/messages/")
+    page = page_text(answer)
+
+    assert "João Araújo: Hola Ana, mira esto: palabra0 palabra1" in page
+    assert "palabra11…" in page and "palabra12" not in page
+    assert "<strong>Hola</strong>" not in answer.get_data(as_text=True)
+
+
 def test_the_inbox_is_paginated(client, login):
     ana = login(member())
     others = [member() for _ in range(3)]
