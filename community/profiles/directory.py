@@ -179,3 +179,16 @@ def _counterparts_statements(has_country: bool) -> tuple[Select, Select]:
     )
     return ranking, areas
 
+
+def has_expertise_areas(user: User) -> bool:
+    """Whether the member's profile names any expertise area: what decides, when the dashboard has no
+    counterparts to show, between "no one shares them yet" and "add yours". One small query, where
+    loading the profile and then its areas took two and read the whole profile."""
+    return bool(db.session.scalar(_has_areas_statement(), {"member_id": user.id}))
+
+
+@cache
+def _has_areas_statement() -> Select:
+    member_id = bindparam("member_id", type_=Integer)
+    return select(exists().where(profile_expertise.c.profile_id == Profile.id, Profile.user_id == member_id))
+

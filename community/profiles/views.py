@@ -60,6 +60,11 @@ def profile_counterparts(user):
     return directory.list_counterparts(user)
 
 
+@bp.app_template_global()
+def has_expertise_areas(user):
+    return directory.has_expertise_areas(user)
+
+
 @bp.route("/members")
 @cached_for_visitors_and_members
 def list_members():

@@ -153,6 +153,26 @@ def test_counterparts_without_expertise_are_none(network):
     assert list_counterparts(make_user(country="MX")) == []
 
 
+@pytest.mark.parametrize(
+    ("profile", "shown"),
+    [
+        (None, "Add your expertise areas to your profile"),
+        ([], "Add your expertise areas to your profile"),
+        (["licensing"], "No one in another country shares your expertise areas yet."),
+    ],
+)
+def test_a_dashboard_without_counterparts_says_why(app, client, login, profile, shown):
+    ensure_default_expertise()
+    me = make_user(country="MX", locale="en")
+    if profile is not None:
+        make_profile(me, expertise=profile)
+    login(me)
+
+    page = client.get("/").get_data(as_text=True)
+
+    assert "Counterparts in other countries" in page and shown in page
+
+
 def _many_members(count: int) -> None:
     areas = ["licensing", "valuation", "biotechnology", "agri-food"]
     countries = ["MX", "AR", "BR", "CL", "CO", "CR", "CU", "PE"]
