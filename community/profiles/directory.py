@@ -191,4 +191,3 @@ def has_expertise_areas(user: User) -> bool:
 def _has_areas_statement() -> Select:
     member_id = bindparam("member_id", type_=Integer)
     return select(exists().where(profile_expertise.c.profile_id == Profile.id, Profile.user_id == member_id))
-
