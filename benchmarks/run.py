@@ -37,7 +37,7 @@ DATA_DIR = ROOT / "instance" / "bench"
 README = ROOT / "README.md"
 README_START, README_END = "<!-- benchmark: start -->", "<!-- benchmark: end -->"
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/conecta_bench"
-DATA_VERSION = 3  # 2: private conversations; 3: their messages' previews
+DATA_VERSION = 4  # 2: private conversations; 3: their messages' previews; 4: the benchmark member's profile
 SECRET_KEY = "benchmark-only-secret-key-0123456789-abcdefghij"  # noqa: S105 - a local, throwaway server
 
 # The targets of the benchmark issue, checked in the report.

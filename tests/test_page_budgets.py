@@ -61,6 +61,21 @@ def test_the_benchmark_member_has_a_full_inbox_of_consistent_conversations(clien
     assert 'href="/messages/?page=2"' in inbox
 
 
+def test_the_benchmark_member_has_expertise_areas_so_their_dashboard_ranks_counterparts(app, client):
+    from community.profiles.directory import list_counterparts
+
+    # With this seed the generator's draw would leave member 3 without a profile.
+    load_bench(BenchSize(members=40, threads=30, posts=400, events=12), seed=4)
+    member = db.session.scalar(select(User).where(User.email == bench_member_email(3)))
+    assert member.profile is not None and member.profile.expertise
+    counterparts = list_counterparts(member)
+    assert counterparts
+
+    client.post("/login", data={"email": member.email, "password": BENCH_PASSWORD})
+    dashboard = client.get("/").get_data(as_text=True)
+    assert f'href="/members/{counterparts[0].member.id}"' in dashboard
+
+
 @pytest.mark.parametrize("role", ["visitor", "member"])
 def test_every_benchmarked_page_keeps_to_the_sql_budget(app, client, count_queries, bench_data, role):
     if role == "member":
