@@ -182,9 +182,8 @@ class _Generator:
         profiles, expertise, languages = [], [], []
         types = list(OrganizationType)
         for index, (user_id, language) in enumerate(self.members):
-            # Some members never fill in their profile, but member 3, whom `make bench` logs in, has one
-            # (the random draw is still made, so the rest of the data is the same): the dashboard it
-            # measures then ranks counterparts, as an active member's does.
+            # Some members never fill in their profile, but member 3, whom `make bench` logs in, has one:
+            # the dashboard it measures then ranks counterparts, as an active member's does.
             if self.rng.random() > 0.85 and index != BENCH_MEMBER_INDEX:
                 continue
             profile_id = first_id + len(profiles)
