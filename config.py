@@ -53,6 +53,11 @@ class Config:
     CACHE_TYPE = os.environ.get("CACHE_TYPE", "SimpleCache")
     CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL", "")
     CACHE_THRESHOLD = _env_int("CACHE_THRESHOLD", 2000)  # SimpleCache: at most this many pages per worker
+    # The dashboard's counterparts are ranked once for all members with the same expertise areas and
+    # country and kept this many seconds there (community/profiles/counterparts.py); 0 ranks on every
+    # visit. A member who changes their areas sees their new counterparts at once; a new member may wait
+    # that long to appear in others' panels.
+    COUNTERPARTS_CACHE_SECONDS = _env_int("COUNTERPARTS_CACHE_SECONDS", 600)
 
     # Mail: every message goes through the outbox and is delivered by `flask mail send-queued`.
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
@@ -138,6 +143,7 @@ class DevelopmentConfig(Config):
     DEBUG = True
     VISITOR_PAGE_CACHE_SECONDS = _env_int("VISITOR_PAGE_CACHE_SECONDS", 0)  # see every change at once
     MEMBER_PAGE_CACHE_SECONDS = _env_int("MEMBER_PAGE_CACHE_SECONDS", 0)
+    COUNTERPARTS_CACHE_SECONDS = _env_int("COUNTERPARTS_CACHE_SECONDS", 0)
     MAIL_CONSOLE = _env_bool("MAIL_CONSOLE", True)
     MAIL_SEND_AFTER_REQUEST = _env_bool("MAIL_SEND_AFTER_REQUEST", True)
 
@@ -159,6 +165,7 @@ class TestingConfig(Config):
     # Tests read pages right after changing data: no page cache unless a test turns it on.
     VISITOR_PAGE_CACHE_SECONDS = 0
     MEMBER_PAGE_CACHE_SECONDS = 0
+    COUNTERPARTS_CACHE_SECONDS = 0
 
 
 class ProductionConfig(Config):

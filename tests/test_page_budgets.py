@@ -62,7 +62,7 @@ def test_the_benchmark_member_has_a_full_inbox_of_consistent_conversations(clien
 
 
 def test_the_benchmark_member_has_expertise_areas_so_their_dashboard_ranks_counterparts(app, client):
-    from community.profiles.directory import list_counterparts
+    from community.profiles.counterparts import list_counterparts
 
     # With this seed the generator's draw would leave member 3 without a profile.
     load_bench(BenchSize(members=40, threads=30, posts=400, events=12), seed=4)

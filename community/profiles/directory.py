@@ -1,9 +1,8 @@
-"""The member directory and the counterparts panel: who can be found, by what, in what order."""
+"""The member directory: who can be found, by what, in what order."""
 
 from dataclasses import dataclass, field
-from functools import cache
 
-from sqlalchemy import Integer, Select, and_, bindparam, exists, func, or_, select
+from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import contains_eager
 
 from community.accounts.models import User
@@ -19,7 +18,6 @@ from community.profiles.models import (
 
 SORTS = ("name", "newest", "active")
 PER_PAGE = 20
-COUNTERPARTS = 6
 
 
 @dataclass
@@ -121,73 +119,3 @@ def list_member_countries() -> list[str]:
     only members are not listed yet is offered too, and simply finds no one.
     """
     return list(db.session.scalars(select(User.country).where(User.country.is_not(None)).distinct()))
-
-
-@dataclass
-class Counterpart:
-    member: User
-    shared: list[ExpertiseArea]
-
-
-def list_counterparts(user: User, limit: int = COUNTERPARTS) -> list[Counterpart]:
-    """Members in other countries who share the most expertise areas with `user`, best matches first.
-
-    Two queries: the ranking (members, profiles and scores together) and the areas they share with `user`.
-    """
-    ranking, areas = _counterparts_statements(bool(user.country))
-    values = {"member_id": user.id, "country": user.country, "limit": limit}
-    members = db.session.scalars(ranking, values).unique().all()
-    if not members:
-        return []
-    shared: dict[int, list[ExpertiseArea]] = {member.profile.id: [] for member in members}
-    for profile_id, area in db.session.execute(areas, {"member_id": user.id, "profile_ids": list(shared)}):
-        shared[profile_id].append(area)
-    return [Counterpart(member, shared[member.profile.id]) for member in members]
-
-
-@cache
-def _counterparts_statements(has_country: bool) -> tuple[Select, Select]:
-    # Built once with the member as a parameter (the dashboard shows them on every visit): building them
-    # cost more than running them. "Another country" is any country for a member without one.
-    member_id = bindparam("member_id", type_=Integer)
-    mine = select(profile_expertise.c.expertise_id).join(Profile).where(Profile.user_id == member_id)
-    scores = (
-        select(profile_expertise.c.profile_id, func.count().label("shared"))
-        .where(profile_expertise.c.expertise_id.in_(mine.scalar_subquery()))
-        .group_by(profile_expertise.c.profile_id)
-        .subquery()
-    )
-    ranking = (
-        select(User)
-        .join(Profile, Profile.user_id == User.id)
-        .join(scores, scores.c.profile_id == Profile.id)
-        .where(listed_members(), User.id != member_id)
-        .options(contains_eager(User.profile).joinedload(Profile.institution))
-        .order_by(scores.c.shared.desc(), User.last_seen_at.desc().nulls_last(), User.id)
-        .limit(bindparam("limit", type_=Integer))
-    )
-    if has_country:
-        ranking = ranking.where(User.country != bindparam("country", type_=User.country.type))
-    areas = (
-        select(profile_expertise.c.profile_id, ExpertiseArea)
-        .join(ExpertiseArea, ExpertiseArea.id == profile_expertise.c.expertise_id)
-        .where(
-            profile_expertise.c.profile_id.in_(bindparam("profile_ids", expanding=True)),
-            profile_expertise.c.expertise_id.in_(mine.scalar_subquery()),
-        )
-        .order_by(ExpertiseArea.position, ExpertiseArea.id)
-    )
-    return ranking, areas
-
-
-def has_expertise_areas(user: User) -> bool:
-    """Whether the member's profile names any expertise area: what decides, when the dashboard has no
-    counterparts to show, between "no one shares them yet" and "add yours". One small query, where
-    loading the profile and then its areas took two and read the whole profile."""
-    return bool(db.session.scalar(_has_areas_statement(), {"member_id": user.id}))
-
-
-@cache
-def _has_areas_statement() -> Select:
-    member_id = bindparam("member_id", type_=Integer)
-    return select(exists().where(profile_expertise.c.profile_id == Profile.id, Profile.user_id == member_id))

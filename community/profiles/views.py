@@ -9,7 +9,7 @@ from community.extensions import db, login_manager
 from community.forms import require_one_click, show_refusal
 from community.i18n import current_language
 from community.page_cache import cached_for_visitors, cached_for_visitors_and_members
-from community.profiles import directory, services
+from community.profiles import counterparts, directory, services
 from community.profiles.avatars import MAX_UPLOAD_BYTES, initials, initials_colour
 from community.profiles.forms import (
     AvatarForm,
@@ -57,12 +57,12 @@ def spoken_language_filter(code: str) -> str:
 @bp.app_template_global()
 def profile_counterparts(user):
     """The dashboard's counterparts panel asks for its members here, so the dashboard view need not know."""
-    return directory.list_counterparts(user)
+    return counterparts.list_counterparts(user)
 
 
 @bp.app_template_global()
 def has_expertise_areas(user):
-    return directory.has_expertise_areas(user)
+    return counterparts.has_expertise_areas(user)
 
 
 @bp.route("/members")

@@ -6,7 +6,8 @@ import pytest
 from flask_login import AnonymousUserMixin
 
 from community.extensions import db
-from community.profiles.directory import DirectoryFilters, list_counterparts, search_members
+from community.profiles.counterparts import list_counterparts
+from community.profiles.directory import DirectoryFilters, search_members
 from community.profiles.models import OrganizationType, Visibility
 from community.profiles.services import ensure_default_expertise
 from community.types import utcnow
