@@ -12,7 +12,7 @@ from functools import cache
 from typing import NamedTuple
 
 from flask import current_app
-from sqlalchemy import Integer, Select, String, bindparam, cast, exists, func, select
+from sqlalchemy import Integer, Select, String, bindparam, cast, func, select
 
 from community.accounts.models import User
 from community.extensions import cache as kept
@@ -39,7 +39,13 @@ class Counterpart:
     shared: list[ExpertiseArea]  # the areas they share with the member, in the taxonomy's order
 
 
-def list_counterparts(user: User, limit: int = COUNTERPARTS) -> list[Counterpart]:
+@dataclass
+class Panel:
+    counterparts: list[Counterpart]
+    has_areas: bool  # with no counterparts, says whether "no one shares them yet" or "add yours"
+
+
+def counterparts_panel(user: User, limit: int = COUNTERPARTS) -> Panel:
     """Members in other countries who share the most expertise areas with `user` (the most recently
     active first among equals), best matches first.
 
@@ -47,7 +53,7 @@ def list_counterparts(user: User, limit: int = COUNTERPARTS) -> list[Counterpart
     """
     mine = db.session.scalars(_areas_statement(), {"member_id": user.id}).all()
     if not mine:
-        return []
+        return Panel([], has_areas=False)
     # One more than shown: a member without a country shares the ranking of others without one, and
     # may be in it.
     ranked = [
@@ -55,14 +61,19 @@ def list_counterparts(user: User, limit: int = COUNTERPARTS) -> list[Counterpart
         if member_id != user.id
     ][:limit]  # fmt: skip
     if not ranked:
-        return []
+        return Panel([], has_areas=True)
     shown = db.session.execute(_members_statement(), {"ids": [member_id for member_id, _ in ranked]})
     members = {row.id: Shown(*row) for row in shown}
-    return [
+    counterparts = [
         Counterpart(members[member_id], [area for area in mine if area.id in shared])
         for member_id, shared in ranked
         if member_id in members
     ]
+    return Panel(counterparts, has_areas=True)
+
+
+def list_counterparts(user: User, limit: int = COUNTERPARTS) -> list[Counterpart]:
+    return counterparts_panel(user, limit).counterparts
 
 
 def _ranking(country: str | None, area_ids: list[int], limit: int) -> list[tuple[int, set[int]]]:
@@ -130,16 +141,3 @@ def _members_statement() -> Select:
         .join(Profile, Profile.user_id == User.id)
         .where(User.id.in_(bindparam("ids", expanding=True)), listed_members())
     )
-
-
-def has_expertise_areas(user: User) -> bool:
-    """Whether the member's profile names any expertise area: what decides, when the dashboard has no
-    counterparts to show, between "no one shares them yet" and "add yours". One small query, where
-    loading the profile and then its areas took two and read the whole profile."""
-    return bool(db.session.scalar(_has_areas_statement(), {"member_id": user.id}))
-
-
-@cache
-def _has_areas_statement() -> Select:
-    member_id = bindparam("member_id", type_=Integer)
-    return select(exists().where(profile_expertise.c.profile_id == Profile.id, Profile.user_id == member_id))

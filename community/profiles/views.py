@@ -57,12 +57,7 @@ def spoken_language_filter(code: str) -> str:
 @bp.app_template_global()
 def profile_counterparts(user):
     """The dashboard's counterparts panel asks for its members here, so the dashboard view need not know."""
-    return counterparts.list_counterparts(user)
-
-
-@bp.app_template_global()
-def has_expertise_areas(user):
-    return counterparts.has_expertise_areas(user)
+    return counterparts.counterparts_panel(user)
 
 
 @bp.route("/members")
