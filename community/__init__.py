@@ -84,7 +84,7 @@ def _init_extensions(app: Flask) -> None:
     bootstrap.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
 
-    login_manager.init_app(app)
+    login_manager.init_app(app, add_context_processor=False)  # templates get the member itself (_init_templates)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Please log in to see this page.")
     login_manager.login_message_category = "info"
@@ -123,6 +123,12 @@ def _init_templates(app: Flask) -> None:
     @app.context_processor
     def language_context():
         return {"current_language": i18n.current_language()}
+
+    @app.context_processor
+    def member_context():
+        # The member (or the anonymous visitor) itself rather than Flask-Login's proxy, which looks them up
+        # again on each of the few dozen times a page reads `current_user`.
+        return {"current_user": current_user._get_current_object()}
 
 
 def _register_blueprints(app: Flask) -> None:

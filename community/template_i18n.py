@@ -6,11 +6,11 @@ extension wraps each `_()` in two more layers; together that was about a third o
 list (the benchmark's profiles). These helpers give exactly the same text: the catalog is looked up once
 per language, and a date formatted for a language and a time zone is remembered, since the same
 moments (a thread's last post, an event's start) appear on page after page. Even finding the reader's
-language costs a few microseconds, so each rendering finds it once, when it starts (a context variable),
-and the calls read it from there.
+language costs a few microseconds, so each rendering finds it and the time zone once, when it starts (a
+context variable), and the calls read them from there.
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from functools import lru_cache
 
 import flask_babel
@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 # Flask-Babel's defaults for `format=None` (its `date_formats`, which this app does not change).
 DEFAULT_FORMAT = "medium"
-# The context variable holding the rendering's language and catalog. Macros imported without context
+# The context variable holding the rendering's language, catalog and time zone. Macros imported without context
 # do not see it and look them up on each call.
 READER = "_reader_language"
 
@@ -37,11 +37,13 @@ def _format_date(value: date, format: str, language: str) -> str:
     return dates.format_date(value, format, locale=language)
 
 
-def format_datetime(value: datetime | None = None, format: str | None = None, language: str | None = None) -> str:
+def format_datetime(
+    value: datetime | None = None, format: str | None = None, language: str | None = None, zone: tzinfo | None = None
+) -> str:
     """`flask_babel.format_datetime`: the moment in the reader's language and time zone."""
     if value is None:
         return flask_babel.format_datetime(value, format)
-    return _format_datetime(value, format or DEFAULT_FORMAT, language or str(get_locale()), get_timezone())
+    return _format_datetime(value, format or DEFAULT_FORMAT, language or str(get_locale()), zone or get_timezone())
 
 
 def format_date(value: date | None = None, format: str | None = None) -> str:
@@ -60,21 +62,21 @@ def install(app: Flask) -> None:
     """
     catalogs: dict[str, object] = {}  # language -> Flask-Babel's catalog of this app
 
-    def reader_language() -> tuple[str, object]:
+    def reader() -> tuple[str, object, tzinfo]:
         # `force_locale` (e-mails in the recipient's language) changes get_locale(), so the key follows it.
         language = str(get_locale())
         found = catalogs.get(language)
         if found is None:
             found = catalogs[language] = get_translations()
-        return language, found
+        return language, found, get_timezone()
 
     @app.context_processor
-    def language_of_this_rendering():
-        # Run as each rendering starts, inside any `force_locale` around it.
-        return {READER: reader_language()}
+    def reader_of_this_rendering():
+        # Run as each rendering starts, inside any `force_locale` or `force_timezone` around it.
+        return {READER: reader()}
 
     def catalog(context):
-        return (context.get(READER) or reader_language())[1]
+        return (context.get(READER) or reader())[1]
 
     # The same as Jinja's "new style" gettext: escaped in HTML templates, placeholders always filled.
     @pass_context
@@ -94,7 +96,8 @@ def install(app: Flask) -> None:
 
     @pass_context
     def format_datetime_for_reader(context, value: datetime | None = None, format: str | None = None) -> str:
-        return format_datetime(value, format, (context.get(READER) or (None,))[0])
+        language, _catalog, zone = context.get(READER) or (None, None, None)
+        return format_datetime(value, format, language, zone)
 
     app.jinja_env.globals.update(
         _=gettext, gettext=gettext, ngettext=ngettext, format_date=format_date,

@@ -209,6 +209,57 @@ def test_a_page_not_kept_still_has_the_members_own_menu(app, path, status):
     assert "slot-" not in response.text
 
 
+def language_switcher_return_address(page: str) -> str:
+    return re.search(r'<input type="hidden" name="next" value="([^"]*)">', page).group(1)
+
+
+def test_the_bar_and_footer_kept_for_members_carry_each_members_own_menu_token_and_address(app):
+    first, first_member = member_client(app)
+    second, second_member = member_client(app)
+    first_page = first.get("/").text  # the dashboard: rendered for each member, around a kept frame
+
+    second_page = second.get("/messages/?page=1").text
+
+    assert menu_profile_link(first_member) in first_page
+    assert menu_profile_link(second_member) in second_page
+    assert menu_profile_link(first_member) not in second_page
+    assert "slot-" not in second_page
+    assert language_switcher_return_address(first_page) == "/"
+    assert language_switcher_return_address(second_page) == "/messages/?page=1"
+    token = csrf_token_in(second_page)
+    assert token != csrf_token_in(first_page)
+    data = {"csrf_token": token, "locale": "pt", "next": language_switcher_return_address(second_page)}
+    answer = second.post("/language", data=data)
+    assert answer.status_code == 302
+    assert answer.headers["Location"] == "/messages/?page=1"
+
+
+def test_the_return_address_of_the_language_switcher_is_escaped(app):
+    client, _ = member_client(app)
+
+    page = client.get('/messages/?page=1&x="><script>').text
+
+    assert '"><script>' not in page
+    assert language_switcher_return_address(page).startswith("/messages/?page=1&amp;x=")
+
+
+def test_the_kept_bar_shows_each_reader_their_own_links(app):
+    plain, _ = member_client(app, locale="en")
+    moderator, _ = member_client(app, locale="en", role=Role.MODERATOR)
+    plain.get("/")
+
+    moderator_page = moderator.get("/").text
+    plain_page = plain.get("/").text
+    visitor_page = app.test_client().get("/login", headers={"Accept-Language": "en"}).text
+
+    assert "moderation-link" in moderator_page
+    assert "moderation-link" not in plain_page
+    assert 'class="nav-link messages-link"' in plain_page
+    assert 'class="nav-link messages-link"' not in visitor_page
+    assert ">Log in</a>" in visitor_page
+    assert ">Log in</a>" not in plain_page
+
+
 def test_members_share_the_event_list_each_with_their_own_answers(app, count_queries):
     from community.events.models import RSVPStatus
     from community.events.services import rsvp_to_event
