@@ -11,6 +11,7 @@ from weakref import WeakKeyDictionary
 from sqlalchemy import Integer, Select, bindparam, func, select
 
 from community.extensions import db
+from community.rows import read_rows
 
 
 class Page:
@@ -69,16 +70,13 @@ def paginate(query: Select, page: int, per_page: int, *, entities: bool = True, 
     most members' whole inbox. `params` are the values of the query's bound parameters."""
     statement, count = _page_statements(query)
     values = {**(params or {}), "page_limit": per_page, "page_offset": (page - 1) * per_page}
-    if entities:
-        items = list(db.session.scalars(statement, values).unique())
-    else:
-        items = list(db.session.execute(statement, values))
+    items = list(db.session.scalars(statement, values).unique() if entities else read_rows(statement, values))
     if items and len(items) < per_page:
         total = (page - 1) * per_page + len(items)
     elif page == 1 and not items:
         total = 0
     else:
-        total = db.session.scalar(count, params)
+        total = read_rows(count, params).scalar()
     return Page(items, page, per_page, total)
 
 

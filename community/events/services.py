@@ -39,6 +39,7 @@ from community.mail import external_url, queue_email
 from community.markdown import render_markdown
 from community.notifications.models import NotificationKind, NotificationTopic
 from community.notifications.services import members_wanting_topic, notify
+from community.rows import read_rows
 from community.screening import Screening, Verdict
 from community.settings import get_setting
 from community.types import utcnow
@@ -619,7 +620,7 @@ def answers_to(member, event_ids: list[int]) -> dict[int, RSVPStatus]:
     query = select(EventRSVP.event_id, EventRSVP.status).where(
         EventRSVP.user_id == member.id, EventRSVP.event_id.in_(event_ids)
     )
-    return dict(db.session.execute(query).all())
+    return dict(read_rows(query).all())
 
 
 def list_upcoming_for_feed(limit: int = FEED_LIMIT) -> list[Event]:
@@ -654,7 +655,7 @@ def dashboard_events(member: User, limit: int = DASHBOARD_LIMIT) -> DashboardEve
     interested) and the coming events in their country, each soonest first."""
     values = {"member_id": member.id, "country": member.country, "now": utcnow(), "limit": limit}
     panels = DashboardEvents(mine=[], country=[])
-    for *columns, answer, panel in db.session.execute(_dashboard_statement(bool(member.country)), values):
+    for *columns, answer, panel in read_rows(_dashboard_statement(bool(member.country)), values):
         event = DashboardEvent(*columns)
         if panel == 0:
             panels.mine.append((event, RSVPStatus(answer)))

@@ -53,6 +53,7 @@ from community.notifications import services as notifications
 from community.notifications.models import Notification, NotificationKind
 from community.paging import Page
 from community.profiles.mentions import Mentions
+from community.rows import read_rows
 from community.screening import Screening, Verdict
 from community.types import utcnow
 
@@ -609,7 +610,7 @@ def is_watching_category(user: User, category: Category) -> bool:
 def watching_categories(user: User, category_ids: list[int]) -> list[tuple[int, str, bool]]:
     """(id, slug, whether `user` watches it) for each of the categories `category_ids`, in one query."""
     values = {"reader_id": user.id, "category_ids": category_ids}
-    return [tuple(row) for row in db.session.execute(_watching_categories_statement(), values)]
+    return [tuple(row) for row in read_rows(_watching_categories_statement(), values)]
 
 
 # The statements behind a member's own marks on shared forum pages are built once, with the member and the
@@ -720,7 +721,7 @@ def reading_languages(user: User, language: str | None = None) -> tuple[str, ...
 def read_positions(viewer: User, thread_ids: list[int]) -> list[tuple[int, int, int | None]]:
     """(id, post count, last post number `viewer` read or None) for each of the threads `thread_ids`."""
     values = {"reader_id": viewer.id, "thread_ids": thread_ids}
-    return [tuple(row) for row in db.session.execute(_read_positions_statement(), values)]
+    return [tuple(row) for row in read_rows(_read_positions_statement(), values)]
 
 
 @cache
@@ -934,7 +935,7 @@ def marks_on_page(user: User, thread: Thread, page: int, per_page: int = POSTS_P
         return PageMarks(False, frozenset())
     first = (page - 1) * per_page + 1
     values = {"thread_id": thread.id, "first": first, "last": first + per_page - 1, "reader_id": user.id}
-    rows = db.session.execute(_marks_statement(), values).all()
+    rows = read_rows(_marks_statement(), values).all()
     return PageMarks(any(own for _, own, _ in rows), frozenset(post_id for post_id, _, helpful in rows if helpful))
 
 

@@ -39,6 +39,7 @@ from community.notifications.models import NotificationKind
 from community.paging import paginate
 from community.profiles.directory import listed_members
 from community.profiles.services import is_listed
+from community.rows import read_rows
 from community.types import utcnow
 
 SUBJECT_MAX = 150
@@ -511,7 +512,7 @@ def _other_names(user: User, conversation_ids: list[int]) -> dict[int, list[str]
     query = _other_names_statement()
     values = {"conversation_ids": conversation_ids, "member_id": user.id}
     names: dict[int, list[str]] = {}
-    for conversation_id, display_name, deleted_at in db.session.execute(query, values):
+    for conversation_id, display_name, deleted_at in read_rows(query, values):
         names.setdefault(conversation_id, []).append(shown_name(display_name, deleted_at))
     return names
 

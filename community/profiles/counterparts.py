@@ -19,6 +19,7 @@ from community.extensions import cache as kept
 from community.extensions import db
 from community.profiles.directory import listed_members
 from community.profiles.models import ExpertiseArea, Profile, profile_expertise
+from community.rows import read_rows
 
 COUNTERPARTS = 6
 
@@ -62,7 +63,7 @@ def counterparts_panel(user: User, limit: int = COUNTERPARTS) -> Panel:
     ][:limit]  # fmt: skip
     if not ranked:
         return Panel([], has_areas=True)
-    shown = db.session.execute(_members_statement(), {"ids": [member_id for member_id, _ in ranked]})
+    shown = read_rows(_members_statement(), {"ids": [member_id for member_id, _ in ranked]})
     members = {row.id: Shown(*row) for row in shown}
     counterparts = [
         Counterpart(members[member_id], [area for area in mine if area.id in shared])
@@ -86,7 +87,7 @@ def _ranking(country: str | None, area_ids: list[int], limit: int) -> list[tuple
         values = {"area_ids": area_ids, "country": country, "limit": limit}
         found = [
             (member_id, {int(area_id) for area_id in shared.split(",")})
-            for member_id, shared in db.session.execute(_ranking_statement(country is not None), values)
+            for member_id, shared in read_rows(_ranking_statement(country is not None), values)
         ]
         if seconds > 0:
             kept.set(key, found, timeout=seconds)
