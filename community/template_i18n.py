@@ -62,21 +62,21 @@ def install(app: Flask) -> None:
     """
     catalogs: dict[str, object] = {}  # language -> Flask-Babel's catalog of this app
 
-    def reader() -> tuple[str, object, tzinfo]:
+    def reader_language() -> tuple[str, object]:
         # `force_locale` (e-mails in the recipient's language) changes get_locale(), so the key follows it.
         language = str(get_locale())
         found = catalogs.get(language)
         if found is None:
             found = catalogs[language] = get_translations()
-        return language, found, get_timezone()
+        return language, found
 
     @app.context_processor
     def reader_of_this_rendering():
         # Run as each rendering starts, inside any `force_locale` or `force_timezone` around it.
-        return {READER: reader()}
+        return {READER: (*reader_language(), get_timezone())}
 
     def catalog(context):
-        return (context.get(READER) or reader())[1]
+        return (context.get(READER) or reader_language())[1]
 
     # The same as Jinja's "new style" gettext: escaped in HTML templates, placeholders always filled.
     @pass_context
