@@ -116,10 +116,10 @@ def layout_part(name: str) -> Markup:
         html = render()
     else:
         html = kept_piece(("layout", name, current_user.is_authenticated), render)
-        html = html.replace(_slot("csrf"), generate_csrf())
     if current_user.is_authenticated and not g.get("page_for_members"):
         # A page kept for every member keeps the slot, filled on each answer (`_fill_slots`).
-        html = html.replace(_slot("member-menu"), _member_menu().replace(_slot("csrf"), generate_csrf()))
+        html = html.replace(_slot("member-menu"), _member_menu())
+    html = html.replace(_slot("csrf"), generate_csrf())
     return_address = request.full_path.rstrip("?") if request.method == "GET" else ""
     return Markup(html.replace(_slot("return-address"), str(escape(return_address))))  # noqa: S704 - rendered by Jinja
 
