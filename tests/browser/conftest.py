@@ -9,6 +9,7 @@ import pytest
 from flask import got_request_exception
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
+from werkzeug.wsgi import ClosingIterator
 
 from community import create_app
 from community.extensions import db
@@ -56,12 +57,48 @@ def app(tmp_path, app_config):
         db.engine.dispose()
 
 
+class RequestsInFlight:
+    """WSGI middleware that counts the answers still being given, so the server can wait for them to end.
+
+    The server answers each request in a thread of its own, which a stopped server does not wait for. One
+    still answering (a page the browser has already left) holds a database connection; were the engine
+    disposed under it, the connection would be checked in to the discarded pool and never closed.
+    """
+
+    def __init__(self, app):
+        self.app = app
+        self.count = 0
+        self.changed = threading.Condition()
+
+    def __call__(self, environ, start_response):
+        with self.changed:
+            self.count += 1
+        try:
+            answer = self.app(environ, start_response)
+        except BaseException:
+            self._ended()
+            raise
+        # Ended when the server closes the answer: after its last byte, or when the client went away.
+        return ClosingIterator(answer, [self._ended])
+
+    def _ended(self) -> None:
+        with self.changed:
+            self.count -= 1
+            self.changed.notify_all()
+
+    def wait_until_idle(self, timeout: float) -> bool:
+        with self.changed:
+            return self.changed.wait_for(lambda: self.count == 0, timeout)
+
+
 class LiveServer:
     """The app served over HTTP on 127.0.0.1 by werkzeug, in a background thread."""
 
     def __init__(self, app):
         self.app = app
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)  # port 0: the system picks a free one
+        self.in_flight = RequestsInFlight(app)
+        # Port 0: the system picks a free one.
+        self.server = make_server("127.0.0.1", 0, self.in_flight, threaded=True)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self.errors: list[str] = []
         self._thread = threading.Thread(
@@ -78,6 +115,8 @@ class LiveServer:
     def stop(self) -> None:
         self.server.shutdown()
         self._thread.join(timeout=10)
+        if not self.in_flight.wait_until_idle(timeout=10):
+            self.errors.append(f"{self.in_flight.count} answers were still going 10 s after the server stopped")
         self.server.server_close()
         got_request_exception.disconnect(self._record_error, self.app)
 
