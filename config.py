@@ -58,6 +58,11 @@ class Config:
     # visit. A member who changes their areas sees their new counterparts at once; a new member may wait
     # that long to appear in others' panels.
     COUNTERPARTS_CACHE_SECONDS = _env_int("COUNTERPARTS_CACHE_SECONDS", 600)
+    # Each member's "Matches for you" are ranked once and kept this many seconds, by ids, in the same
+    # cache (community/opportunities/dashboard.py); 0 ranks on every visit. The opportunities shown are
+    # read again on each visit (one closed or answered drops out at once), and a member who sends a form
+    # (their profile, an interest) is ranked afresh; a new opportunity may wait that long to appear.
+    MATCHES_CACHE_SECONDS = _env_int("MATCHES_CACHE_SECONDS", 300)
 
     # Mail: every message goes through the outbox and is delivered by `flask mail send-queued`.
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
@@ -144,6 +149,7 @@ class DevelopmentConfig(Config):
     VISITOR_PAGE_CACHE_SECONDS = _env_int("VISITOR_PAGE_CACHE_SECONDS", 0)  # see every change at once
     MEMBER_PAGE_CACHE_SECONDS = _env_int("MEMBER_PAGE_CACHE_SECONDS", 0)
     COUNTERPARTS_CACHE_SECONDS = _env_int("COUNTERPARTS_CACHE_SECONDS", 0)
+    MATCHES_CACHE_SECONDS = _env_int("MATCHES_CACHE_SECONDS", 0)
     MAIL_CONSOLE = _env_bool("MAIL_CONSOLE", True)
     MAIL_SEND_AFTER_REQUEST = _env_bool("MAIL_SEND_AFTER_REQUEST", True)
 
@@ -166,6 +172,7 @@ class TestingConfig(Config):
     VISITOR_PAGE_CACHE_SECONDS = 0
     MEMBER_PAGE_CACHE_SECONDS = 0
     COUNTERPARTS_CACHE_SECONDS = 0
+    MATCHES_CACHE_SECONDS = 0
 
 
 class ProductionConfig(Config):

@@ -77,6 +77,11 @@ def _remember_when_members_write() -> None:
         session[WROTE_AT] = int(time.time())
 
 
+def wrote_since(moment: float) -> bool:
+    """Whether the member has sent a form since `moment` (seconds since the epoch) or in its second."""
+    return session.get(WROTE_AT, 0) >= int(moment)
+
+
 def _slot(name: str) -> str:
     """A stand-in for a piece of a page that no page can contain by chance, the same in every worker."""
     return _slot_for(current_app.secret_key, name)

@@ -8,7 +8,7 @@ from community.accounts import services as accounts
 from community.extensions import csrf, db
 from community.i18n import SESSION_LOCALE_KEY
 from community.main.forms import LanguageForm
-from community.opportunities.matching import matches_for_member
+from community.opportunities.dashboard import dashboard_matches
 from community.page_cache import cached_for_visitors
 from community.urls import safe_next_url
 
@@ -20,7 +20,7 @@ bp = Blueprint("main", __name__, template_folder="templates")
 def index():
     if current_user.is_authenticated:
         # The "Matches for you" panel: opportunities in other countries that fit the member's profile.
-        return render_template("main/dashboard.html", opportunity_matches=matches_for_member(current_user))
+        return render_template("main/dashboard.html", opportunity_matches=dashboard_matches(current_user))
     return render_template("main/home.html", member_count=accounts.count_members_shown())
 
 

@@ -35,10 +35,13 @@ narrow rows (ids, points), keeps the best few and only then joins their whole ro
 come through the index of profile_expertise on (expertise_id, profile_id); the lists a statement needs
 once (territories, blocks, the member's areas) are uncorrelated subqueries, read once, not once per row.
 `benchmarks/matching_bench.py` times the three over 10,000 members (see the README).
+The dashboard keeps each member's ranking for minutes and reads only the opportunities it shows on
+later visits (`community/opportunities/dashboard.py`).
 """
 
 from dataclasses import dataclass, field
 from functools import cache
+from typing import NamedTuple
 
 from flask_babel import gettext as _
 from sqlalchemy import Date, Integer, Select, String, and_, bindparam, case, exists, false, func, literal, or_, select
@@ -335,18 +338,67 @@ def matches_for_member(user: User, limit: int = 5) -> list[OpportunityMatch]:
     on every opportunity). Leaves out opportunities the member already expressed interest in. One
     statement: the member's profile joins as a single row; their areas are read through subqueries.
     """
+    return [match for match, _scored in ranked_matches_for_member(user, limit)]
+
+
+class MemberFit(NamedTuple):
+    """How an opportunity fits a member: its points and which of them it scored, without the opportunity
+    (what `community.opportunities.dashboard` keeps of a member's matches)."""
+
+    opportunity_id: int
+    organization: OrganizationType | None  # the member's organization type
+    points: int
+    hits: tuple[int, int, int, int, int]  # field, sector, organization, "open to", territory: 0 or 1
+
+
+def ranked_matches_for_member(user: User, limit: int = 5) -> list[tuple[OpportunityMatch, MemberFit]]:
+    """`matches_for_member`, each match with how it fits, from which `member_match` makes it again."""
     query = _matches_statement(limit, has_country=user.country is not None)
     values = {"member_id": user.id, "member_country": user.country, "today": utcnow().date()}
     language = current_language()
-    matches = []
+    ranked = []
     for opportunity, organization, points, *hits in db.session.execute(query, values):
-        field_hit, sector_hit, organization_hit, open_hit, territory_hit = hits
-        reasons = _reasons(
-            opportunity, language, field_hit, sector_hit, organization=organization if organization_hit else None,
-            open_fit=open_hit, country=user.country if territory_hit else None,
+        fit = MemberFit(opportunity.id, organization, points, tuple(hits))
+        ranked.append((member_match(user, opportunity, fit, language), fit))
+    return ranked
+
+
+def member_match(user: User, opportunity: Opportunity, fit: MemberFit, language: str) -> OpportunityMatch:
+    field_hit, sector_hit, organization_hit, open_hit, territory_hit = fit.hits
+    reasons = _reasons(
+        opportunity, language, field_hit, sector_hit, organization=fit.organization if organization_hit else None,
+        open_fit=open_hit, country=user.country if territory_hit else None,
+    )
+    return OpportunityMatch(opportunity, fit.points, reasons)
+
+
+def still_matching(user: User, opportunity_ids: list[int]) -> dict[int, Opportunity]:
+    """Those of `opportunity_ids` that `matches_for_member` could still show `user`, by id, their field
+    loaded: listed, open, deadline not passed, author still there, neither side blocked the other, no
+    interest expressed yet. Their points are not worked out again (one statement, by primary key)."""
+    if not opportunity_ids:
+        return {}
+    values = {"member_id": user.id, "ids": opportunity_ids, "today": utcnow().date()}
+    return {opportunity.id: opportunity for opportunity in db.session.scalars(_still_matching_statement(), values)}
+
+
+@cache
+def _still_matching_statement() -> Select:
+    member_id = bindparam("member_id", type_=Integer)
+    interested = select(OpportunityInterest.opportunity_id).where(OpportunityInterest.user_id == member_id)
+    return (
+        select(Opportunity)
+        .join(ExpertiseArea, ExpertiseArea.id == Opportunity.field_id)
+        .join(_AUTHOR, _AUTHOR.id == Opportunity.author_id)
+        .options(contains_eager(Opportunity.field))
+        .where(
+            Opportunity.id.in_(bindparam("ids", expanding=True)),
+            _listed_open(bindparam("today", type_=Date)),
+            _AUTHOR.deleted_at.is_(None),
+            _not_blocked(Opportunity.author_id, member_id),
+            Opportunity.id.not_in(interested),
         )
-        matches.append(OpportunityMatch(opportunity, points, reasons))
-    return matches
+    )
 
 
 @cache
