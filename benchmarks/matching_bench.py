@@ -3,8 +3,8 @@
 Fills a scratch database with the members and profiles of `flask seed bench` (10,000 members by default,
 85 % of them with a profile of one to three expertise areas, every organization type, "open to" flags;
 a handful of threads and events only, which matching never reads), verifies one profile in seven at one
-of 60 institutions, and adds opportunities of every kind from those members (2,000 by default: fields,
-sectors, territories, a few closed, hidden or awaiting review). Then it times, over 50 opportunities and
+of 60 institutions, with the generator's opportunities of every kind from those members (2,000 by default:
+fields, sectors, territories, a few closed, hidden or awaiting review). Then it times, over 50 opportunities and
 50 members picked at random (seeded), `suggest_members`, `matching_opportunities` and
 `matches_for_member` as an opportunity page and the dashboard call them (objects fresh from the
 database, page language Spanish), and prints the median, the 95th percentile and the SQL statements
@@ -23,7 +23,6 @@ import random
 import statistics
 import sys
 import time
-from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,27 +40,14 @@ from community.opportunities.matching import (  # noqa: E402
     matching_opportunities,
     suggest_members,
 )
-from community.opportunities.models import (  # noqa: E402
-    IPStatus,
-    Opportunity,
-    OpportunityKind,
-    OpportunityStatus,
-    Sector,
-    opportunity_territories,
-)
-from community.profiles.models import ExpertiseArea, Institution, Profile  # noqa: E402
+from community.opportunities.models import Opportunity, OpportunityStatus  # noqa: E402
+from community.profiles.models import Institution, Profile  # noqa: E402
 from community.seed import bench_text as words  # noqa: E402
 from community.seed.bench import BenchSize, load_bench  # noqa: E402
 from community.types import utcnow  # noqa: E402
 from config import TestingConfig  # noqa: E402
 
 SQLITE_PATH = ROOT / "instance" / "bench-matching.db"
-KIND_SHARES = {OpportunityKind.TECHNOLOGY_OFFER: 40, OpportunityKind.TECHNOLOGY_REQUEST: 30,
-               OpportunityKind.COLLABORATION_CALL: 15, OpportunityKind.EXPERTISE_OFFER: 15}  # fmt: skip
-SECTOR_SHARES = {Sector.HEALTH: 25, Sector.BIOTECHNOLOGY: 15, Sector.AGRI_FOOD: 20, Sector.DIGITAL: 15,
-                 Sector.ENERGY_ENVIRONMENT: 10, Sector.MATERIALS_MANUFACTURING: 5, Sector.CHEMISTRY: 5,
-                 Sector.OTHER: 5}  # fmt: skip
-STATUS_SHARES = {OpportunityStatus.OPEN: 80, OpportunityStatus.IN_NEGOTIATION: 10, OpportunityStatus.CLOSED: 10}
 
 
 def parse_arguments():
@@ -79,13 +65,9 @@ def parse_arguments():
 # -- data -------------------------------------------------------------------------------------------
 
 
-def _pick(rng: random.Random, shares: dict):
-    return rng.choices(list(shares), weights=list(shares.values()))[0]
-
-
-def load_members(members: int) -> dict:
-    """The benchmark network's members and profiles; threads and events at a token size."""
-    return load_bench(BenchSize(members=members, threads=20, posts=100, events=10))
+def load_members(members: int, opportunities: int) -> dict:
+    """The benchmark network's members, profiles and opportunities; threads and events at a token size."""
+    return load_bench(BenchSize(members=members, threads=20, posts=100, events=10, opportunities=opportunities))
 
 
 def verify_some_profiles(seed: int = 2026, institutions: int = 60) -> int:
@@ -106,40 +88,6 @@ def verify_some_profiles(seed: int = 2026, institutions: int = 60) -> int:
     _reset_sequence("institutions")
     db.session.commit()
     return verified
-
-
-def add_opportunities(count: int, seed: int = 2026) -> int:
-    """`count` opportunities by members with a profile, of every kind, field, sector and status."""
-    rng = random.Random(seed)
-    now = utcnow()
-    authors = list(db.session.execute(select(User.id, User.country).join(Profile, Profile.user_id == User.id)))
-    areas = list(db.session.scalars(select(ExpertiseArea.id)))
-    countries = list(words.COUNTRIES)
-    first_id = (db.session.scalar(select(func.max(Opportunity.id))) or 0) + 1
-    rows, territories = [], []
-    for number in range(count):
-        opportunity_id = first_id + number
-        author_id, country = rng.choice(authors)
-        language = words.COUNTRIES[country][0]
-        created = now - timedelta(days=rng.uniform(0, 365))
-        rows.append({
-            "id": opportunity_id, "kind": _pick(rng, KIND_SHARES), "title": rng.choice(words.TITLES[language]),
-            "summary": rng.choice(words.SENTENCES[language]), "description": "", "description_html": "",
-            "language": language, "field_id": rng.choice(areas), "sector": _pick(rng, SECTOR_SHARES),
-            "trl": rng.randint(1, 9), "ip_status": rng.choice(list(IPStatus)), "patent_numbers": "",
-            "institution": rng.choice(words.ORGANIZATIONS[language]), "country": country,
-            "deadline": None if rng.random() < 0.8 else (now + timedelta(days=rng.uniform(-60, 180))).date(),
-            "status": _pick(rng, STATUS_SHARES), "author_id": author_id, "interest_count": 0,
-            "created_at": created, "updated_at": created,
-            "is_hidden": rng.random() < 0.03, "awaiting_review": rng.random() < 0.02,
-        })  # fmt: skip
-        for territory in rng.sample(countries, rng.choice((0, 1, 2, 2, 3, 4))):
-            territories.append({"opportunity_id": opportunity_id, "country": territory})
-    insert_rows(Opportunity.__table__, rows)
-    insert_rows(opportunity_territories, territories)
-    _reset_sequence("opportunities")
-    db.session.commit()
-    return len(rows)
 
 
 def _reset_sequence(table: str) -> None:
@@ -210,9 +158,8 @@ def run(url: str, arguments) -> dict:
         if not (arguments.reuse and db.session.scalar(select(func.count(User.id)))):
             print(f"== {engine_name}: loading {arguments.members:,} members", flush=True)
             started = time.perf_counter()
-            counts = load_members(arguments.members)
+            counts = load_members(arguments.members, arguments.opportunities)
             counts["verified profiles"] = verify_some_profiles()
-            counts["opportunities"] = add_opportunities(arguments.opportunities)
             if engine_name == "PostgreSQL":
                 db.session.execute(text("ANALYZE"))  # the statistics autovacuum keeps in a database in service
                 db.session.commit()

@@ -37,7 +37,8 @@ DATA_DIR = ROOT / "instance" / "bench"
 README = ROOT / "README.md"
 README_START, README_END = "<!-- benchmark: start -->", "<!-- benchmark: end -->"
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/conecta_bench"
-DATA_VERSION = 4  # 2: private conversations; 3: their messages' previews; 4: the benchmark member's profile
+DATA_VERSION = 5  # 2: private conversations; 3: their messages' previews; 4: the benchmark member's profile;
+# 5: opportunities (with FULL's 2,000: the dashboard's "Matches for you" finds some)
 SECRET_KEY = "benchmark-only-secret-key-0123456789-abcdefghij"  # noqa: S105 - a local, throwaway server
 
 # The targets of the benchmark issue, checked in the report.
@@ -50,15 +51,16 @@ class Size:
     threads: int
     posts: int
     events: int
+    opportunities: int
 
     @property
     def tag(self) -> str:
         # DATA_VERSION changes when the generator does: data built by an older one is built again.
-        return f"{self.members}m-{self.threads}t-{self.posts}p-{self.events}e-v{DATA_VERSION}"
+        return f"{self.members}m-{self.threads}t-{self.posts}p-{self.events}e-{self.opportunities}o-v{DATA_VERSION}"
 
 
-FULL = Size(members=10_000, threads=20_000, posts=200_000, events=2_000)
-SMOKE = Size(members=60, threads=40, posts=400, events=12)
+FULL = Size(members=10_000, threads=20_000, posts=200_000, events=2_000, opportunities=2_000)
+SMOKE = Size(members=60, threads=40, posts=400, events=12, opportunities=20)
 
 
 @dataclass
@@ -106,8 +108,8 @@ def prepare_database(database: str, postgres_url: str, size: Size, rebuild: bool
         _recreate_postgres_database(url)
     print(f"== building {database} benchmark data ({size.tag})", flush=True)
     flask(url, "db", "upgrade", quiet=True)
-    flask(url, "seed", "bench", "--members", str(size.members), "--threads", str(size.threads),
-          "--posts", str(size.posts), "--events", str(size.events))  # fmt: skip
+    flask(url, "seed", "bench", "--members", str(size.members), "--threads", str(size.threads), "--posts",
+          str(size.posts), "--events", str(size.events), "--opportunities", str(size.opportunities))  # fmt: skip
     if "search" in _cli_groups(url):
         flask(url, "search", "reindex")
     if database == "postgresql":
@@ -422,7 +424,8 @@ def markdown(runs: list[Run], settings: dict, about: dict) -> str:
     for run in runs:
         lines += [
             f"**{run.database}** ({run.size.members:,} members, {run.size.threads:,} threads, "
-            f"{run.size.posts:,} posts, {run.size.events:,} events; {run.server_version})",
+            f"{run.size.posts:,} posts, {run.size.events:,} events, {run.size.opportunities:,} opportunities; "
+            f"{run.server_version})",
             "",
             "| page | who | SQL | workers | req/s | of ceiling | p50 ms | p99 ms | errors | misses |",
             "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",

@@ -21,7 +21,7 @@ OVER_BUDGET = {"search": 9}
 
 @pytest.fixture
 def bench_data(app):
-    counts = load_bench(BenchSize(members=40, threads=30, posts=400, events=12))
+    counts = load_bench(BenchSize(members=40, threads=30, posts=400, events=12, opportunities=60))
     search.reindex()
     db.session.commit()
     return counts
@@ -30,12 +30,12 @@ def bench_data(app):
 def test_the_generator_builds_the_sizes_asked_for_with_one_long_thread(bench_data):
     from community.forum.models import Thread
 
-    sizes = (bench_data["members"], bench_data["threads"], bench_data["posts"], bench_data["events"])
-    assert sizes == (40, 30, 400, 12)
+    sizes = tuple(bench_data[kind] for kind in ("members", "threads", "posts", "events", "opportunities"))
+    assert sizes == (40, 30, 400, 12, 60)
     longest = db.session.scalar(select(Thread).order_by(Thread.post_count.desc()).limit(1))
     assert longest.post_count == (400 - 30) // 4 + 1  # a quarter of the replies when 5,000 is out of reach
     with pytest.raises(ValueError, match="already has benchmark data"):
-        load_bench(BenchSize(members=5, threads=5, posts=5, events=1))
+        load_bench(BenchSize(members=5, threads=5, posts=5, events=1, opportunities=1))
 
 
 def test_the_benchmark_member_has_a_full_inbox_of_consistent_conversations(client, bench_data):
@@ -61,11 +61,12 @@ def test_the_benchmark_member_has_a_full_inbox_of_consistent_conversations(clien
     assert 'href="/messages/?page=2"' in inbox
 
 
-def test_the_benchmark_member_has_expertise_areas_so_their_dashboard_ranks_counterparts(app, client):
+def test_the_benchmark_member_has_expertise_areas_so_their_dashboard_ranks_counterparts_and_matches(app, client):
+    from community.opportunities.matching import matches_for_member
     from community.profiles.counterparts import list_counterparts
 
     # With this seed the generator's draw would leave member 3 without a profile.
-    load_bench(BenchSize(members=40, threads=30, posts=400, events=12), seed=4)
+    load_bench(BenchSize(members=40, threads=30, posts=400, events=12, opportunities=200), seed=4)
     member = db.session.scalar(select(User).where(User.email == bench_member_email(3)))
     assert member.profile is not None and member.profile.expertise
     counterparts = list_counterparts(member)
@@ -74,6 +75,10 @@ def test_the_benchmark_member_has_expertise_areas_so_their_dashboard_ranks_count
     client.post("/login", data={"email": member.email, "password": BENCH_PASSWORD})
     dashboard = client.get("/").get_data(as_text=True)
     assert f'href="/members/{counterparts[0].member.id}"' in dashboard
+    # Opportunities of every kind, field and sector: some fit the member, from other countries.
+    matches = matches_for_member(member)
+    assert matches and all(match.opportunity.author.country != member.country for match in matches)
+    assert f'href="/opportunities/{matches[0].opportunity.id}"' in dashboard
 
 
 @pytest.mark.parametrize("role", ["visitor", "member"])

@@ -1,7 +1,7 @@
 """Benchmark data: a large, realistic network generated fast with bulk inserts.
 
 `flask seed bench` fills an empty database (after `flask db upgrade`) with members, profiles, threads,
-posts, events, RSVPs and private conversations. Shapes follow a real forum rather than uniform noise: a
+posts, events, RSVPs, private conversations and opportunities. Shapes follow a real forum rather than uniform noise: a
 few very long threads (the longest has 5,000 posts at the default size) and many short ones, a fifth of the members
 writing most posts, languages by country, events spread over the past and the coming year.
 
@@ -25,6 +25,14 @@ from community.forum.models import Category, Post, Thread
 from community.markdown import render_markdown
 from community.messages.models import Conversation, ConversationParticipant, Message
 from community.messages.services import preview_of
+from community.opportunities.models import (
+    IPStatus,
+    Opportunity,
+    OpportunityKind,
+    OpportunityStatus,
+    Sector,
+    opportunity_territories,
+)
 from community.profiles.models import (
     ExpertiseArea,
     OrganizationType,
@@ -44,6 +52,12 @@ LONGEST_THREAD = 5_000
 LANGUAGE_SHARES = {"es": 55, "pt": 33, "en": 12}  # of threads and events
 BENCH_MEMBER_INDEX = 2  # member 3 (bench_member_email(3)), whom `make bench` logs in
 BUSY_INBOX = 30  # conversations of the benchmark member: more than a page of the inbox
+KIND_SHARES = {OpportunityKind.TECHNOLOGY_OFFER: 40, OpportunityKind.TECHNOLOGY_REQUEST: 30,
+               OpportunityKind.COLLABORATION_CALL: 15, OpportunityKind.EXPERTISE_OFFER: 15}  # fmt: skip
+SECTOR_SHARES = {Sector.HEALTH: 25, Sector.BIOTECHNOLOGY: 15, Sector.AGRI_FOOD: 20, Sector.DIGITAL: 15,
+                 Sector.ENERGY_ENVIRONMENT: 10, Sector.MATERIALS_MANUFACTURING: 5, Sector.CHEMISTRY: 5,
+                 Sector.OTHER: 5}  # fmt: skip
+STATUS_SHARES = {OpportunityStatus.OPEN: 80, OpportunityStatus.IN_NEGOTIATION: 10, OpportunityStatus.CLOSED: 10}
 
 
 @dataclass
@@ -52,6 +66,7 @@ class BenchSize:
     threads: int = 20_000
     posts: int = 200_000
     events: int = 2_000
+    opportunities: int = 2_000
 
 
 def bench_member_email(number: int) -> str:
@@ -109,6 +124,7 @@ class _Generator:
         counts["threads"], counts["posts"] = self._threads_and_posts()
         counts["events"], counts["rsvps"] = self._events()
         counts["conversations"], counts["messages"] = self._conversations()
+        counts["opportunities"] = self._opportunities()
         self._reset_sequences()
         db.session.commit()
         return counts
@@ -396,11 +412,52 @@ class _Generator:
             bar.update(len(conversations))
         return len(conversations), len(messages)
 
+    def _opportunities(self) -> int:
+        """Offers, requests, calls and expertise by members with a profile: every field, sector and status,
+        a deadline on one in five (some passed), territories of interest, a few hidden or awaiting review."""
+        if not self.size.opportunities:
+            return 0
+        authors = list(db.session.execute(select(User.id, User.country).join(Profile, Profile.user_id == User.id)))
+        countries = list(words.COUNTRIES)
+        first_id = self._next_id(Opportunity)
+        rows, territories = [], []
+        pick = self._pick
+        with self.progress("opportunities", self.size.opportunities) as bar:
+            for number in range(self.size.opportunities):
+                opportunity_id = first_id + number
+                author_id, country = self.rng.choice(authors)
+                language = words.COUNTRIES[country][0]
+                created = self.now - timedelta(days=self.rng.uniform(0, 365))
+                deadline = None
+                if self.rng.random() >= 0.8:
+                    deadline = (self.now + timedelta(days=self.rng.uniform(-60, 180))).date()
+                rows.append({
+                    "id": opportunity_id, "kind": pick(KIND_SHARES), "title": self.rng.choice(words.TITLES[language]),
+                    "summary": self.rng.choice(words.SENTENCES[language]), "description": "", "description_html": "",
+                    "language": language, "field_id": self.rng.choice(self.expertise), "sector": pick(SECTOR_SHARES),
+                    "trl": self.rng.randint(1, 9), "ip_status": self.rng.choice(list(IPStatus)), "patent_numbers": "",
+                    "institution": self.rng.choice(words.ORGANIZATIONS[language]), "country": country,
+                    "deadline": deadline, "status": pick(STATUS_SHARES), "author_id": author_id, "interest_count": 0,
+                    "created_at": created, "updated_at": created,
+                    "is_hidden": self.rng.random() < 0.03, "awaiting_review": self.rng.random() < 0.02,
+                })  # fmt: skip
+                for territory in self.rng.sample(countries, self.rng.choice((0, 1, 2, 2, 3, 4))):
+                    territories.append({"opportunity_id": opportunity_id, "country": territory})
+            self._insert(Opportunity.__table__, rows)
+            self._insert(opportunity_territories, territories)
+            bar.update(len(rows))
+        return len(rows)
+
+    def _pick(self, shares: dict):
+        return self.rng.choices(list(shares), weights=list(shares.values()))[0]
+
     def _reset_sequences(self) -> None:
         """PostgreSQL: explicit ids leave the id sequences behind; move them past the new rows."""
         if db.engine.dialect.name != "postgresql":
             return
-        for table in ("users", "profiles", "threads", "posts", "events", "event_rsvps", "conversations", "messages"):
+        tables = ("users", "profiles", "threads", "posts", "events", "event_rsvps", "conversations", "messages",
+                  "opportunities")  # fmt: skip
+        for table in tables:
             db.session.execute(
                 text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")  # noqa: S608
             )

@@ -25,9 +25,11 @@ def demo(if_empty):
 @click.option("--threads", default=BenchSize.threads, show_default=True, help="Forum threads.")
 @click.option("--posts", default=BenchSize.posts, show_default=True, help="Forum posts, first posts included.")
 @click.option("--events", default=BenchSize.events, show_default=True, help="Events (with RSVPs).")
-def bench(members, threads, posts, events):
+@click.option("--opportunities", default=BenchSize.opportunities, show_default=True,
+              help="Technology offers, requests, calls and expertise offers.")  # fmt: skip
+def bench(members, threads, posts, events, opportunities):
     """Generate a large, realistic data set for benchmarks (into a migrated database without one)."""
-    size = BenchSize(members=members, threads=threads, posts=posts, events=events)
+    size = BenchSize(members=members, threads=threads, posts=posts, events=events, opportunities=opportunities)
     started = time.monotonic()
     try:
         counts = load_bench(size, progress=lambda label, total: click.progressbar(length=total, label=label.ljust(18)))

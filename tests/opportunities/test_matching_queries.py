@@ -87,11 +87,11 @@ def test_the_dashboard_runs_the_same_statements_for_20_and_200_members(mexican, 
 
 def test_the_benchmark_builds_its_network_and_measures_every_function(app):
     """benchmarks/matching_bench.py in miniature (the real run takes 10,000 members and is run by hand)."""
-    from benchmarks.matching_bench import add_opportunities, load_members, measure, verify_some_profiles
+    from benchmarks.matching_bench import load_members, measure, verify_some_profiles
 
-    assert load_members(60)["members"] == 60
+    counts = load_members(60, opportunities=40)
+    assert (counts["members"], counts["opportunities"]) == (60, 40)
     assert verify_some_profiles(institutions=3) > 0
-    assert add_opportunities(40) == 40
     results = measure(samples=5)
     assert set(results) == {"suggest_members", "matching_opportunities", "matches_for_member"}
     assert all(result["calls"] == 5 and result["median"] > 0 for result in results.values())
