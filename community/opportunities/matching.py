@@ -62,6 +62,7 @@ from community.opportunities.models import (
 )
 from community.profiles.directory import listed_members
 from community.profiles.models import ExpertiseArea, OrganizationType, Profile, profile_expertise
+from community.rows import read_rows
 from community.types import utcnow
 
 Kind = OpportunityKind
@@ -99,7 +100,7 @@ class MemberMatch:
 class OpportunityMatch:
     """An opportunity suggested to a member (or for another opportunity), with its reasons."""
 
-    opportunity: Opportunity
+    opportunity: "Opportunity | ShownOpportunity"
     score: int
     reasons: list[str] = field(default_factory=list)
 
@@ -363,7 +364,9 @@ def ranked_matches_for_member(user: User, limit: int = 5) -> list[tuple[Opportun
     return ranked
 
 
-def member_match(user: User, opportunity: Opportunity, fit: MemberFit, language: str) -> OpportunityMatch:
+def member_match(
+    user: User, opportunity: "Opportunity | ShownOpportunity", fit: MemberFit, language: str
+) -> OpportunityMatch:
     field_hit, sector_hit, organization_hit, open_hit, territory_hit = fit.hits
     reasons = _reasons(
         opportunity, language, field_hit, sector_hit, organization=fit.organization if organization_hit else None,
@@ -372,25 +375,56 @@ def member_match(user: User, opportunity: Opportunity, fit: MemberFit, language:
     return OpportunityMatch(opportunity, fit.points, reasons)
 
 
-def still_matching(user: User, opportunity_ids: list[int]) -> dict[int, Opportunity]:
-    """Those of `opportunity_ids` that `matches_for_member` could still show `user`, by id, their field
-    loaded: listed, open, deadline not passed, author still there, neither side blocked the other, no
-    interest expressed yet. Their points are not worked out again (one statement, by primary key)."""
+class AreaNames(NamedTuple):
+    """An expertise area's names, read as columns (`ExpertiseArea.name` alike)."""
+
+    en: str
+    es: str
+    pt: str
+
+    def name(self, language: str) -> str:
+        return getattr(self, language, None) or self.en
+
+
+class ShownOpportunity(NamedTuple):
+    """What the dashboard shows of a kept match, read as columns: whole opportunities, with their
+    descriptions, cost three times as much to load."""
+
+    id: int
+    kind: OpportunityKind
+    title: str
+    language: str
+    institution: str
+    country: str | None
+    sector: Sector
+    field: AreaNames
+
+
+def still_matching(user: User, opportunity_ids: list[int]) -> dict[int, ShownOpportunity]:
+    """Those of `opportunity_ids` that `matches_for_member` could still show `user`, by id: listed, open,
+    deadline not passed, author still there, neither side blocked the other, no interest expressed yet.
+    Their points are not worked out again (one statement, by primary key)."""
     if not opportunity_ids:
         return {}
     values = {"member_id": user.id, "ids": opportunity_ids, "today": utcnow().date()}
-    return {opportunity.id: opportunity for opportunity in db.session.scalars(_still_matching_statement(), values)}
+    shown = {}
+    for *columns, name_en, name_es, name_pt in read_rows(_still_matching_statement(), values):
+        opportunity = ShownOpportunity(*columns, AreaNames(name_en, name_es, name_pt))
+        shown[opportunity.id] = opportunity
+    return shown
 
 
 @cache
 def _still_matching_statement() -> Select:
     member_id = bindparam("member_id", type_=Integer)
     interested = select(OpportunityInterest.opportunity_id).where(OpportunityInterest.user_id == member_id)
+    shown = (Opportunity.id, Opportunity.kind, Opportunity.title, Opportunity.language, Opportunity.institution,
+             Opportunity.country, Opportunity.sector, ExpertiseArea.name_en, ExpertiseArea.name_es,
+             ExpertiseArea.name_pt)  # fmt: skip
     return (
-        select(Opportunity)
+        select(*shown)
         .join(ExpertiseArea, ExpertiseArea.id == Opportunity.field_id)
         .join(_AUTHOR, _AUTHOR.id == Opportunity.author_id)
-        .options(contains_eager(Opportunity.field))
         .where(
             Opportunity.id.in_(bindparam("ids", expanding=True)),
             _listed_open(bindparam("today", type_=Date)),

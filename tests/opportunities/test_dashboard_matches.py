@@ -36,6 +36,16 @@ def matches_panel(client) -> str:
     return page[page.index('id="matches-heading"') : page.index('id="my-events-heading"')]
 
 
+def test_kept_matches_are_shown_as_freshly_ranked_ones_with_their_reasons(client, me, author):
+    make_opportunity(author=author, title="Rapid dengue test", territories=["BR"], institution="UNAM", **FIT)
+    make_opportunity(author=author, title="Vaccine adjuvant", kind=OpportunityKind.TECHNOLOGY_REQUEST,
+                     field="valuation", sector=Sector.HEALTH)  # fmt: skip
+    ranked = matches_panel(client)
+    assert "Licensing · Health technologies · Company · Open to collaboration · Brazil" in ranked
+    assert "UNAM" in ranked and "Technology request" in ranked
+    assert matches_panel(client) == ranked  # read again by id, not ranked
+
+
 def test_a_new_opportunity_reaches_the_dashboard_when_the_kept_ranking_expires(client, me, author):
     make_opportunity(author=author, title="First offer", **FIT)
     assert "First offer" in matches_panel(client)
