@@ -5,6 +5,7 @@ ActionRefused (shown to the member, with the form field they are about) or Permi
 """
 
 import re
+from datetime import datetime
 from functools import cache
 from typing import NamedTuple
 
@@ -809,7 +810,21 @@ def list_threads(
     return Page(rows, page, per_page, total)
 
 
-def list_latest_threads(viewer: User, limit: int = 5) -> list[tuple[Thread, int | None]]:
+class LatestThread(NamedTuple):
+    """What the dashboard shows of a thread, read as columns: whole threads carry more than it shows."""
+
+    id: int
+    title: str
+    language: str
+    post_count: int
+    last_post_at: datetime
+    is_hidden: bool
+    awaiting_review: bool
+
+    reply_count = Thread.reply_count  # the thread's own property, worked out from post_count
+
+
+def list_latest_threads(viewer: User, limit: int = 5) -> list[tuple[Thread | LatestThread, int | None]]:
     """The threads with the latest activity (in the member's reading languages) with how far the member
     read each, for the dashboard: the threads alone, without their authors, categories or tags."""
     if not viewer.is_authenticated:
@@ -818,7 +833,7 @@ def list_latest_threads(viewer: User, limit: int = 5) -> list[tuple[Thread, int 
     every_language = set(languages) == set(LANGUAGES)
     statement = _latest_threads_statement(_is_moderator(viewer), every_language)
     values = {"reader_id": viewer.id, "languages": list(languages), "limit": limit}
-    return [tuple(row) for row in db.session.execute(statement, values)]
+    return [(LatestThread(*columns), last_read) for *columns, last_read in read_rows(statement, values)]
 
 
 @cache
@@ -828,8 +843,10 @@ def _latest_threads_statement(for_moderator: bool, every_language: bool) -> Sele
     conditions = [] if every_language else [Thread.language.in_(bindparam("languages", expanding=True))]
     if not for_moderator:
         conditions += _shown_to(reader_id)
+    shown = (Thread.id, Thread.title, Thread.language, Thread.post_count, Thread.last_post_at, Thread.is_hidden,
+             Thread.awaiting_review)  # fmt: skip
     return (
-        select(Thread, ThreadRead.last_read_number)
+        select(*shown, ThreadRead.last_read_number)
         .outerjoin(ThreadRead, and_(ThreadRead.thread_id == Thread.id, ThreadRead.user_id == reader_id))
         .where(*conditions)
         .order_by(Thread.last_post_at.desc(), Thread.id.desc())
