@@ -376,14 +376,13 @@ def member_match(
 
 
 class AreaNames(NamedTuple):
-    """An expertise area's names, read as columns (`ExpertiseArea.name` alike)."""
+    """An expertise area's names, read as columns."""
 
-    en: str
-    es: str
-    pt: str
+    name_en: str
+    name_es: str
+    name_pt: str
 
-    def name(self, language: str) -> str:
-        return getattr(self, language, None) or self.en
+    name = ExpertiseArea.name  # by language, as the model's
 
 
 class ShownOpportunity(NamedTuple):

@@ -16,7 +16,7 @@ from sqlalchemy import Integer, Select, String, bindparam, cast, func, select
 
 from community.accounts.models import User
 from community.extensions import cache as kept
-from community.extensions import db
+from community.i18n import current_language
 from community.profiles.directory import listed_members
 from community.profiles.models import ExpertiseArea, Profile, profile_expertise
 from community.rows import read_rows
@@ -34,10 +34,25 @@ class Shown(NamedTuple):
     avatar_key: str | None
 
 
+class Area(NamedTuple):
+    """One of the member's expertise areas, read as columns."""
+
+    id: int
+    slug: str
+    name_en: str
+    name_es: str
+    name_pt: str
+
+    name = ExpertiseArea.name  # by language, as the model's
+
+
 @dataclass
 class Counterpart:
     member: Shown
-    shared: list[ExpertiseArea]  # the areas they share with the member, in the taxonomy's order
+    shared: list[Area]  # the areas they share with the member, in the taxonomy's order
+    shared_names: str  # their names in the page's language, joined
+
+
 
 
 @dataclass
@@ -52,7 +67,7 @@ def counterparts_panel(user: User, limit: int = COUNTERPARTS) -> Panel:
 
     Two queries (the member's areas, then the members shown), and a third when the ranking is not kept.
     """
-    mine = db.session.scalars(_areas_statement(), {"member_id": user.id}).all()
+    mine = [Area(*row) for row in read_rows(_areas_statement(), {"member_id": user.id})]
     if not mine:
         return Panel([], has_areas=False)
     # One more than shown: a member without a country shares the ranking of others without one, and
@@ -65,11 +80,13 @@ def counterparts_panel(user: User, limit: int = COUNTERPARTS) -> Panel:
         return Panel([], has_areas=True)
     shown = read_rows(_members_statement(), {"ids": [member_id for member_id, _ in ranked]})
     members = {row.id: Shown(*row) for row in shown}
-    counterparts = [
-        Counterpart(members[member_id], [area for area in mine if area.id in shared])
-        for member_id, shared in ranked
-        if member_id in members
-    ]
+    language = current_language()
+    counterparts = []
+    for member_id, shared_ids in ranked:
+        if member_id in members:
+            shared = [area for area in mine if area.id in shared_ids]
+            names = ", ".join(area.name(language) for area in shared)
+            counterparts.append(Counterpart(members[member_id], shared, names))
     return Panel(counterparts, has_areas=True)
 
 
@@ -125,8 +142,9 @@ def _ranking_statement(has_country: bool) -> Select:
 
 @cache
 def _areas_statement() -> Select:
+    area = ExpertiseArea
     return (
-        select(ExpertiseArea)
+        select(area.id, area.slug, area.name_en, area.name_es, area.name_pt)
         .join(profile_expertise, profile_expertise.c.expertise_id == ExpertiseArea.id)
         .join(Profile, Profile.id == profile_expertise.c.profile_id)
         .where(Profile.user_id == bindparam("member_id", type_=Integer))

@@ -174,6 +174,22 @@ def test_a_dashboard_without_counterparts_says_why(app, client, login, profile, 
     assert "Counterparts in other countries" in page and shown in page
 
 
+def test_the_dashboard_names_the_areas_each_counterpart_shares_in_the_page_language(app, client, login):
+    ensure_default_expertise()
+    camila = make_user(display_name="Camila Muñoz", country="CL")
+    make_profile(camila, expertise=["licensing", "spin-offs", "valuation"])
+    me = make_user(country="MX", locale="pt")
+    make_profile(me, expertise=["valuation", "licensing", "patent-search"])
+    login(me)
+
+    page = client.get("/").get_data(as_text=True)
+
+    panel = page[page.index('id="counterparts-heading"'):]
+    shared = panel[panel.index("Camila Muñoz"):]
+    # The areas they share, in the taxonomy's order, named in Portuguese.
+    assert "<small>Licenciamento, Valoração de tecnologias</small>" in shared
+
+
 def _many_members(count: int) -> None:
     areas = ["licensing", "valuation", "biotechnology", "agri-food"]
     countries = ["MX", "AR", "BR", "CL", "CO", "CR", "CU", "PE"]
