@@ -339,7 +339,7 @@ def matches_for_member(user: User, limit: int = 5) -> list[OpportunityMatch]:
     on every opportunity). Leaves out opportunities the member already expressed interest in. One
     statement: the member's profile joins as a single row; their areas are read through subqueries.
     """
-    return [match for match, _scored in ranked_matches_for_member(user, limit)]
+    return [match for match, _fit in ranked_matches_for_member(user, limit)]
 
 
 class MemberFit(NamedTuple):

@@ -53,8 +53,6 @@ class Counterpart:
     shared_names: str  # their names in the page's language, joined
 
 
-
-
 @dataclass
 class Panel:
     counterparts: list[Counterpart]
@@ -145,7 +143,7 @@ def _areas_statement() -> Select:
     area = ExpertiseArea
     return (
         select(area.id, area.slug, area.name_en, area.name_es, area.name_pt)
-        .join(profile_expertise, profile_expertise.c.expertise_id == ExpertiseArea.id)
+        .join(profile_expertise, profile_expertise.c.expertise_id == area.id)
         .join(Profile, Profile.id == profile_expertise.c.profile_id)
         .where(Profile.user_id == bindparam("member_id", type_=Integer))
         .order_by(ExpertiseArea.position, ExpertiseArea.id)

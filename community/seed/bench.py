@@ -1,9 +1,10 @@
 """Benchmark data: a large, realistic network generated fast with bulk inserts.
 
 `flask seed bench` fills an empty database (after `flask db upgrade`) with members, profiles, threads,
-posts, events, RSVPs, private conversations and opportunities. Shapes follow a real forum rather than uniform noise: a
-few very long threads (the longest has 5,000 posts at the default size) and many short ones, a fifth of the members
-writing most posts, languages by country, events spread over the past and the coming year.
+posts, events, RSVPs, private conversations and opportunities. Shapes follow a real forum rather than
+uniform noise: a few very long threads (the longest has 5,000 posts at the default size) and many short
+ones, a fifth of the members writing most posts, languages by country, events spread over the past and
+the coming year.
 
 Rows are inserted with explicit ids in batches, so the whole set builds in minutes on SQLite and
 PostgreSQL. The random generator is seeded: the same sizes give the same data.
@@ -139,7 +140,7 @@ class _Generator:
             db.session.execute(insert(table), rows[start : start + BATCH])
 
     def _language(self) -> str:
-        return self.rng.choices(list(LANGUAGE_SHARES), weights=list(LANGUAGE_SHARES.values()))[0]
+        return self._pick(LANGUAGE_SHARES)
 
     def _bodies(self) -> None:
         """A pool of post bodies per language, rendered once (rendering is the slow part of a post)."""
