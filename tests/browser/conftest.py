@@ -9,7 +9,6 @@ import pytest
 from flask import got_request_exception
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
-from werkzeug.wsgi import ClosingIterator
 
 from community import create_app
 from community.extensions import db
@@ -62,7 +61,9 @@ class RequestsInFlight:
 
     The server answers each request in a thread of its own, which a stopped server does not wait for. One
     still answering (a page the browser has already left) holds a database connection; were the engine
-    disposed under it, the connection would be checked in to the discarded pool and never closed.
+    disposed under it, the connection would be checked in to the discarded pool and never closed. An
+    answer ends with its last byte (a streamed one releases its connection there) or when it is closed;
+    werkzeug closes it only once the client has closed a kept-alive connection, which may be much later.
     """
 
     def __init__(self, app):
@@ -78,8 +79,7 @@ class RequestsInFlight:
         except BaseException:
             self._ended()
             raise
-        # Ended when the server closes the answer: after its last byte, or when the client went away.
-        return ClosingIterator(answer, [self._ended])
+        return _Counted(answer, self._ended)
 
     def _ended(self) -> None:
         with self.changed:
@@ -89,6 +89,31 @@ class RequestsInFlight:
     def wait_until_idle(self, timeout: float) -> bool:
         with self.changed:
             return self.changed.wait_for(lambda: self.count == 0, timeout)
+
+
+class _Counted:
+    """An answer that reports its end once: after its last byte, or when closed before it."""
+
+    def __init__(self, answer, ended):
+        self.answer, self._ended, self._done = answer, ended, False
+
+    def __iter__(self):
+        try:
+            yield from self.answer
+        finally:
+            self._end()
+
+    def close(self) -> None:
+        try:
+            if hasattr(self.answer, "close"):
+                self.answer.close()
+        finally:
+            self._end()
+
+    def _end(self) -> None:
+        if not self._done:
+            self._done = True
+            self._ended()
 
 
 class LiveServer:
