@@ -1,10 +1,10 @@
 """Counterpart matching over 10,000 members: `python benchmarks/matching_bench.py`.
 
-Fills a scratch database with the members and profiles of `flask seed bench` (10,000 members by default,
-85 % of them with a profile of one to three expertise areas, every organization type, "open to" flags;
-a handful of threads and events only, which matching never reads), verifies one profile in seven at one
-of 60 institutions, with the generator's opportunities of every kind from those members (2,000 by default:
-fields, sectors, territories, a few closed, hidden or awaiting review). Then it times, over 50 opportunities and
+Fills a scratch database with the members, profiles and opportunities of `flask seed bench` (10,000
+members by default, 85 % of them with a profile of one to three expertise areas, every organization type,
+"open to" flags; 2,000 opportunities of every kind, field, sector and status, with territories, a few
+hidden or awaiting review; a handful of threads and events only, which matching never reads) and
+verifies one profile in seven at one of 60 institutions. Then it times, over 50 opportunities and
 50 members picked at random (seeded), `suggest_members`, `matching_opportunities` and
 `matches_for_member` as an opportunity page and the dashboard call them (objects fresh from the
 database, page language Spanish), and prints the median, the 95th percentile and the SQL statements
