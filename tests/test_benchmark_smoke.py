@@ -52,5 +52,9 @@ def test_the_benchmark_measures_every_page_against_the_ceiling(wrk, tmp_path):
     # Each page is compared with the ceiling measured just before it.
     assert all(result["ceiling_rps"] > 0 for result in run["results"])
     assert all(result["share"] == round(result["rps"] / result["ceiling_rps"], 3) for result in run["results"])
+    # The thread's last page against its first, for each kind of reader, from the two measured in turns.
+    assert set(run["last_page_vs_first_page"]) == {"2/visitor", "2/member"}
+    assert all(share > 0 for share in run["last_page_vs_first_page"].values())
     table = report.with_suffix(".md").read_text()
     assert "| thread, last page | visitor |" in table and "*ceiling*" in table
+    assert "measured in turns (first, last, last, first): visitor with 2 workers: " in table
