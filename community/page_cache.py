@@ -33,6 +33,9 @@ import re
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import fields, is_dataclass
+from datetime import date
+from enum import Enum
 from functools import lru_cache, partial, wraps
 
 from flask import Flask, Response, current_app, g, make_response, render_template, request, session
@@ -59,6 +62,7 @@ def init_app(app: Flask) -> None:
     app.add_template_global(member_menu_slot)
     app.add_template_global(member_slot)
     app.add_template_global(layout_part)
+    app.add_template_global(kept_fragment)
 
 
 def personal_part(name: str):
@@ -217,6 +221,36 @@ def kept_piece(key: tuple, render: Callable[[], str]) -> str:
         if len(pieces) > PIECES_KEPT:
             pieces.popitem(last=False)
     return piece
+
+
+def kept_fragment(name: str, *inputs, caller: Callable[[], str]) -> Markup:
+    """`{% call kept_fragment(name, inputs...) %}...{% endcall %}`: the block rendered once per worker for
+    the same inputs, in the reader's language (`kept_piece`).
+
+    For a panel of a page of the member's own, such as the dashboard's, whose HTML nothing but what it
+    shows decides: the view or template reads that afresh on every request, and only the rendering is
+    saved when it is the same as before. `inputs` must be everything the block shows or uses, the
+    reader's timezone included when it shows times, as plain values: numbers, text, dates, enums, and
+    lists, tuples and dataclasses of them. Anything else (a database object, whose content may change
+    under the same identity) is refused.
+    """
+    key = ("fragment", name, *(_frozen(value) for value in inputs))
+    return Markup(kept_piece(key, caller))  # noqa: S704 - rendered by Jinja, escaped there
+
+
+_PLAIN = (str, int, float, date, Enum, type(None))  # bool is an int; datetime a date
+_PLAIN_TYPES = {str, int, float, bool, type(None)}  # the usual ones, known by their type alone
+
+
+def _frozen(value):
+    """`value` as a key: lists and dataclasses become tuples, plain values stay as they are."""
+    if type(value) in _PLAIN_TYPES or isinstance(value, _PLAIN):
+        return value
+    if isinstance(value, tuple | list):
+        return tuple(map(_frozen, value))
+    if is_dataclass(value) and not isinstance(value, type):
+        return tuple(_frozen(getattr(value, field.name)) for field in fields(value))
+    raise TypeError(f"kept_fragment takes plain values, not {type(value).__name__}")
 
 
 def _kept(view, members_too: bool, audience: Callable[[], str | None] | None = None):

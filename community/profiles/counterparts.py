@@ -58,6 +58,11 @@ class Panel:
     counterparts: list[Counterpart]
     has_areas: bool  # with no counterparts, says whether "no one shares them yet" or "add yours"
 
+    @property
+    def shown(self) -> tuple:
+        """All the panel shows, the key of its rendered piece (a counterpart's areas by their names alone)."""
+        return self.has_areas, tuple((shown.member, shown.shared_names) for shown in self.counterparts)
+
 
 def counterparts_panel(user: User, limit: int = COUNTERPARTS) -> Panel:
     """Members in other countries who share the most expertise areas with `user` (the most recently

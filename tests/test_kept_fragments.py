@@ -1,0 +1,128 @@
+"""The dashboard's panels are rendered once per worker for what they show (`page_cache.kept_fragment`).
+
+Each panel's data is read afresh on every visit; only its HTML is reused, and only for the same data,
+timezone and language. These tests say that a kept panel never shows a reader anything the panel would
+not show them rendered afresh.
+"""
+
+import re
+from datetime import timedelta
+
+import pytest
+from markupsafe import Markup
+
+from community.accounts.services import delete_account
+from community.events.models import RSVPStatus
+from community.events.services import rsvp_to_event
+from community.extensions import db
+from community.page_cache import kept_fragment
+from community.types import utcnow
+from tests.factories import PASSWORD, make_category, make_event, make_profile, make_thread, make_user
+
+
+def section(page: str, heading_id: str) -> str:
+    return page.split(f'id="{heading_id}"')[1].split("</section>")[0]
+
+
+def member_client(app, **user_values):
+    member = make_user(**user_values)
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = member.get_id()
+        session["_fresh"] = True
+    return client, member
+
+
+def without_tokens(page: str) -> str:
+    return re.sub(r'name="csrf_token" value="[^"]+"', "", page)
+
+
+def test_a_kept_dashboard_is_exactly_the_dashboard_rendered_afresh(app):
+    category = make_category()
+    make_thread(category=category, title="Regalías en biotecnología", language="es", replies=2)
+    make_event(title="Taller de valoración", country="MX", starts_in=timedelta(days=3))
+    client, _member = member_client(app, locale="es", country="MX", timezone="America/Bogota")
+    client.get("/")  # the first visit of the day writes when the member was last seen
+
+    afresh = client.get("/").text
+    kept = client.get("/").text  # every panel from the worker's kept pieces
+    app.extensions["kept_pieces"].clear()
+
+    assert "Regalías en biotecnología" in kept and "Taller de valoración" in kept
+    assert without_tokens(kept) == without_tokens(afresh) == without_tokens(client.get("/").text)
+
+
+def test_a_kept_panel_shows_a_new_thread_at_once(app):
+    category = make_category()
+    make_thread(category=category, title="Licencias de vacunas", language="es")
+    client, _member = member_client(app, locale="es")
+    before = section(client.get("/").text, "forum-heading")
+
+    newer = make_thread(category=category, title="Búsqueda de anterioridades", language="es")
+    newer.last_post_at = utcnow() + timedelta(minutes=1)
+    db.session.commit()
+    after = section(client.get("/").text, "forum-heading")
+
+    assert "Búsqueda de anterioridades" not in before
+    assert after.index("Búsqueda de anterioridades") < after.index("Licencias de vacunas")
+
+
+def test_a_kept_panel_shows_the_members_answer_to_an_event_at_once(app):
+    event = make_event(title="Reunión de seguimiento", starts_in=timedelta(days=5))
+    client, member = member_client(app, locale="es")
+    before = section(client.get("/").text, "my-events-heading")
+
+    rsvp_to_event(member, event, RSVPStatus.GOING)
+    after = section(client.get("/").text, "my-events-heading")
+
+    assert "Reunión de seguimiento" not in before
+    assert "Reunión de seguimiento" in after
+
+
+def test_a_kept_panel_drops_a_counterpart_who_leaves_at_once(app):
+    camila = make_user(display_name="Camila Muñoz", country="CL")
+    make_profile(camila, expertise=["licensing"])
+    make_profile(make_user(display_name="Diego Alarcón", country="PE"), expertise=["licensing"])
+    client, member = member_client(app, locale="es", country="MX")
+    make_profile(member, expertise=["licensing"])
+    before = section(client.get("/").text, "counterparts-heading")
+
+    delete_account(camila, PASSWORD)
+    after = section(client.get("/").text, "counterparts-heading")
+
+    assert "Camila Muñoz" in before and "Diego Alarcón" in before
+    assert "Camila Muñoz" not in after and "Diego Alarcón" in after
+
+
+def test_members_in_other_timezones_each_see_the_same_threads_in_their_own_time(app):
+    thread = make_thread(category=make_category(), title="Licensing royalties", language="en")
+    thread.last_post_at = utcnow().replace(hour=15, minute=0, second=0, microsecond=0)
+    db.session.commit()
+    in_mexico, _ = member_client(app, locale="en", timezone="America/Mexico_City")
+    in_brazil, _ = member_client(app, locale="en", timezone="America/Sao_Paulo")
+
+    mexico_panel = section(in_mexico.get("/").text, "forum-heading")
+    brazil_panel = section(in_brazil.get("/").text, "forum-heading")
+
+    # 15:00 UTC is 9:00 in Mexico City and 12:00 in São Paulo.
+    assert "9:00" in mexico_panel and "12:00" not in mexico_panel
+    assert "12:00" in brazil_panel and "9:00" not in brazil_panel
+
+
+def test_members_who_read_in_other_languages_each_get_the_panel_in_theirs(app):
+    make_thread(category=make_category(), title="Licencias de vacunas", language="es", replies=1)
+    in_spanish, _ = member_client(app, locale="es")
+    in_portuguese, _ = member_client(app, locale="pt")
+
+    spanish_panel = section(in_spanish.get("/").text, "forum-heading")
+    portuguese_panel = section(in_portuguese.get("/").text, "forum-heading")
+
+    assert "1 respuesta" in spanish_panel and "Temas recientes" in spanish_panel
+    assert "1 resposta" in portuguese_panel and "Tópicos recentes" in portuguese_panel
+
+
+def test_a_fragment_refuses_what_could_change_under_the_same_identity(app):
+    thread = make_thread(category=make_category(), title="Licencias de vacunas")
+
+    with pytest.raises(TypeError, match="plain values"):
+        kept_fragment("latest-threads", [thread], caller=lambda: Markup("<p>never rendered</p>"))
