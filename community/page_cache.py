@@ -25,6 +25,10 @@ dashboard, messages) are theirs alone and are never kept; an event's organizers 
 
 Pages with flashed messages are neither kept nor served from the cache; neither is anything but a 200
 HTML answer.
+
+Members' own pages keep parts too, by what those parts show (`kept_fragment`): the dashboard's panels and
+the inbox's list are read from the database on every visit, and only their HTML is reused, by each
+worker, when the same data is shown again in the same language and timezone.
 """
 
 import hashlib

@@ -15,6 +15,7 @@ from community.accounts.services import delete_account
 from community.events.models import RSVPStatus
 from community.events.services import rsvp_to_event
 from community.extensions import db
+from community.messages import services as messages
 from community.page_cache import kept_fragment
 from community.types import utcnow
 from tests.factories import PASSWORD, make_category, make_event, make_profile, make_thread, make_user
@@ -92,6 +93,19 @@ def test_a_kept_panel_drops_a_counterpart_who_leaves_at_once(app):
 
     assert "Camila Muñoz" in before and "Diego Alarcón" in before
     assert "Camila Muñoz" not in after and "Diego Alarcón" in after
+
+
+def test_a_kept_inbox_shows_a_new_message_and_its_unread_mark_at_once(app):
+    client, member = member_client(app, locale="en", display_name="Ana")
+    camila = make_user(display_name="Camila Muñoz")
+    conversation = messages.start_conversation(member, [camila], "Licencia de vacunas", "¿Hablamos el lunes?")
+    before = client.get("/messages/").text
+
+    messages.reply(camila, conversation, "Sí, a las diez.")
+    after = client.get("/messages/").text
+
+    assert "You: ¿Hablamos el lunes?" in before and "unread" not in before
+    assert "Camila Muñoz: Sí, a las diez." in after and "1 unread" in after
 
 
 def test_members_in_other_timezones_each_see_the_same_threads_in_their_own_time(app):
