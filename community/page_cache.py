@@ -45,6 +45,7 @@ from functools import lru_cache, partial, wraps
 from flask import Flask, Response, current_app, g, make_response, render_template, request, session
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale, get_timezone
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
@@ -234,9 +235,9 @@ def kept_fragment(name: str, *inputs, caller: Callable[[], str]) -> Markup:
     For a panel of a page of the member's own, such as the dashboard's, whose HTML nothing but what it
     shows decides: the view or template reads that afresh on every request, and only the rendering is
     saved when it is the same as before. `inputs` must be everything the block shows or uses, the
-    reader's timezone included when it shows times, as plain values: numbers, text, dates, enums, and
-    lists, tuples and dataclasses of them. Anything else (a database object, whose content may change
-    under the same identity) is refused.
+    reader's timezone included when it shows times, as plain values: numbers, text (translated text
+    too), dates, enums, and lists, tuples and dataclasses of them. Anything else (a database object,
+    whose content may change under the same identity) is refused.
     """
     key = ("fragment", name, *(_frozen(value) for value in inputs))
     return Markup(kept_piece(key, caller))  # noqa: S704 - rendered by Jinja, escaped there
@@ -252,6 +253,8 @@ def _frozen(value):
         return value
     if isinstance(value, tuple | list):
         return tuple(map(_frozen, value))
+    if isinstance(value, LazyString):  # such as "Former member": text in the reader's language, in the key
+        return str(value)
     if is_dataclass(value) and not isinstance(value, type):
         return tuple(_frozen(getattr(value, field.name)) for field in fields(value))
     raise TypeError(f"kept_fragment takes plain values, not {type(value).__name__}")
