@@ -108,6 +108,22 @@ def test_a_kept_inbox_shows_a_new_message_and_its_unread_mark_at_once(app):
     assert "Camila Muñoz: Sí, a las diez." in after and "1 unread" in after
 
 
+def test_a_kept_inbox_drops_its_page_links_when_the_second_page_empties(app):
+    client, member = member_client(app, locale="en")
+    conversations = [
+        messages.start_conversation(make_user(), [member], f"Consulta {number}", "Hola")
+        for number in range(messages.CONVERSATIONS_PER_PAGE + 1)
+    ]
+    before = client.get("/messages/").text
+
+    oldest = messages.get_participation(member, conversations[0].id)
+    messages.set_archived(member, oldest, archived=True)
+    after = client.get("/messages/").text
+
+    assert 'rel="next"' in before
+    assert 'rel="next"' not in after and "Consulta 1<" in after  # the same first page, now the only one
+
+
 def test_members_in_other_timezones_each_see_the_same_threads_in_their_own_time(app):
     thread = make_thread(category=make_category(), title="Licensing royalties", language="en")
     thread.last_post_at = utcnow().replace(hour=15, minute=0, second=0, microsecond=0)
