@@ -35,7 +35,6 @@ import hashlib
 import hmac
 import re
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import fields, is_dataclass
 from datetime import date, datetime
@@ -43,6 +42,7 @@ from enum import Enum
 from functools import lru_cache, partial, wraps
 from operator import attrgetter
 
+from cachetools import LRUCache
 from flask import Flask, Response, current_app, g, make_response, render_template, request, session
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale, get_timezone
@@ -55,7 +55,10 @@ from community.accounts.models import Role
 from community.extensions import cache
 
 MEMBER_MENU = "_member_menu.html"
-PIECES_KEPT = 2000  # about 2 kB each
+# What each worker keeps of the pieces it rendered (`kept_piece`), by their length: the least recently used
+# go first. A member's menu is about 1,100 characters, a dashboard panel 2,000 to 5,000, an inbox's list
+# of 20 conversations about 15,000: a few megabytes of a worker's memory.
+PIECES_KEPT_CHARACTERS = 3_000_000
 # The member's own parts of a shared page by name (such as their answer to each event of a list): a
 # function from the ids of the page's slots of that name to each one's HTML, found with one query.
 PERSONAL_PARTS: dict[str, Callable[[list[int]], dict[int, str]]] = {}
@@ -214,18 +217,20 @@ def _member_menu() -> str:
 def kept_piece(key: tuple, render: Callable[[], str]) -> str:
     """A piece of a member's page that `key` decides, in the reader's language: rendered once per worker.
 
-    Each worker keeps the last PIECES_KEPT pieces it rendered (such as a member's menu, or the answer
-    panel of an event for a given answer); a CSRF token in the piece is kept as a slot, which the page's
-    answer fills.
+    Each worker keeps the pieces it used most recently, up to PIECES_KEPT_CHARACTERS in all (such as a
+    member's menu, the answer panel of an event for a given answer, a dashboard's panel): the layout's
+    parts, used on every page, are never pushed out by a run of members' own panels. A CSRF token in the
+    piece is kept as a slot, which the page's answer fills.
     """
     full_key = (str(get_locale()), request.script_root, *key)
-    pieces = current_app.extensions.setdefault("kept_pieces", OrderedDict())
+    pieces = current_app.extensions.get("kept_pieces")
+    if pieces is None:
+        pieces = current_app.extensions["kept_pieces"] = LRUCache(PIECES_KEPT_CHARACTERS, getsizeof=len)
     piece = pieces.get(full_key)
     if piece is None:
         piece = render().replace(generate_csrf(), _slot("csrf"))
-        pieces[full_key] = piece
-        if len(pieces) > PIECES_KEPT:
-            pieces.popitem(last=False)
+        if len(piece) <= PIECES_KEPT_CHARACTERS:
+            pieces[full_key] = piece
     return piece
 
 

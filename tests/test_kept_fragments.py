@@ -11,12 +11,13 @@ from datetime import timedelta
 import pytest
 from markupsafe import Markup
 
+from community import page_cache
 from community.accounts.services import delete_account
 from community.events.models import RSVPStatus
 from community.events.services import rsvp_to_event
 from community.extensions import db
 from community.messages import services as messages
-from community.page_cache import kept_fragment
+from community.page_cache import kept_fragment, kept_piece
 from community.types import utcnow
 from tests.factories import PASSWORD, make_category, make_event, make_profile, make_thread, make_user
 
@@ -156,3 +157,24 @@ def test_a_fragment_refuses_what_could_change_under_the_same_identity(app):
 
     with pytest.raises(TypeError, match="plain values"):
         kept_fragment("latest-threads", [thread], caller=lambda: Markup("<p>never rendered</p>"))
+
+
+def test_a_worker_keeps_the_pieces_it_uses_most_and_drops_the_least_used_first(app, monkeypatch):
+    monkeypatch.setattr(page_cache, "PIECES_KEPT_CHARACTERS", 1_000)
+    renders = []
+
+    def piece(name: str, size: int = 100):
+        return lambda: renders.append(name) or "x" * size
+
+    with app.test_request_context("/"):
+        kept_piece(("layout",), piece("layout"))
+        for number in range(30):  # three times what the worker may keep
+            kept_piece(("panel", number), piece(f"panel {number}"))
+            kept_piece(("layout",), piece("layout"))  # used on every page
+        kept_piece(("panel", 0), piece("panel 0"))
+        huge = kept_piece(("huge",), piece("huge", size=5_000))
+        kept_piece(("huge",), piece("huge", size=5_000))
+
+    assert renders.count("layout") == 1  # never pushed out by the panels
+    assert renders.count("panel 0") == 2  # the least recently used went first
+    assert len(huge) == 5_000 and renders.count("huge") == 2  # larger than all a worker keeps: never kept
