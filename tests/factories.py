@@ -50,6 +50,17 @@ def make_admin(**overrides) -> User:
     return make_user(role=Role.ADMIN, **overrides)
 
 
+def member_client(app, **user_values):
+    """A test client of its own, logged in as a new plain member (through the session, as the `login`
+    fixture does), and that member: for tests where several members read the same page."""
+    member = make_user(**user_values)
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = member.get_id()
+        session["_fresh"] = True
+    return client, member
+
+
 def make_profile(user: User | None = None, *, expertise=(), languages=(), commit: bool = True, **overrides):
     """A profile for `user` (a new member if None); `expertise` holds slugs of the default taxonomy."""
     from sqlalchemy import select

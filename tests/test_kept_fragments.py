@@ -19,20 +19,11 @@ from community.extensions import db
 from community.messages import services as messages
 from community.page_cache import kept_fragment, kept_piece
 from community.types import utcnow
-from tests.factories import PASSWORD, make_category, make_event, make_profile, make_thread, make_user
+from tests.factories import PASSWORD, make_category, make_event, make_profile, make_thread, make_user, member_client
 
 
 def section(page: str, heading_id: str) -> str:
     return page.split(f'id="{heading_id}"')[1].split("</section>")[0]
-
-
-def member_client(app, **user_values):
-    member = make_user(**user_values)
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = member.get_id()
-        session["_fresh"] = True
-    return client, member
 
 
 def without_tokens(page: str) -> str:

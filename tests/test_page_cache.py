@@ -9,7 +9,7 @@ from community.accounts.models import Role
 from community.extensions import cache, db
 from community.forum import services as forum
 from community.types import utcnow
-from tests.factories import make_category, make_event, make_profile, make_thread, make_user
+from tests.factories import make_category, make_event, make_profile, make_thread, make_user, member_client
 
 
 @pytest.fixture
@@ -105,16 +105,6 @@ def test_every_page_visitors_read_most_is_kept(app, thread, count_queries):
 
 
 # Members: the directory and search are the same for every plain member
-
-
-def member_client(app, **user_values):
-    """A test client logged in as a new plain member (through the session, as the `login` fixture does)."""
-    member = make_user(**user_values)
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = member.get_id()
-        session["_fresh"] = True
-    return client, member
 
 
 def menu_profile_link(member) -> str:
