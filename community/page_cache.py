@@ -246,7 +246,11 @@ def kept_fragment(name: str, *inputs, caller: Callable[[], str]) -> Markup:
     whose content may change under the same identity) is refused.
     """
     key = ("fragment", name, *(_frozen(value) for value in inputs))
-    return Markup(kept_piece(key, caller))  # noqa: S704 - rendered by Jinja, escaped there
+    piece = kept_piece(key, caller)
+    # A member's own page is not answered through `_fill_slots`: a form in the block gets its token here.
+    if _slot("csrf") in piece:
+        piece = piece.replace(_slot("csrf"), generate_csrf())
+    return Markup(piece)  # noqa: S704 - rendered by Jinja, escaped there
 
 
 _PLAIN = (str, int, float, date, Enum, type(None))  # bool is an int; datetime a date

@@ -169,3 +169,21 @@ def test_a_worker_keeps_the_pieces_it_uses_most_and_drops_the_least_used_first(a
     assert renders.count("layout") == 1  # never pushed out by the panels
     assert renders.count("panel 0") == 2  # the least recently used went first
     assert len(huge) == 5_000 and renders.count("huge") == 2  # larger than all a worker keeps: never kept
+
+
+def test_a_form_in_a_kept_fragment_carries_each_readers_own_token(app):
+    from flask import g
+    from flask_wtf.csrf import generate_csrf
+
+    def form():
+        return Markup(f'<input type="hidden" name="csrf_token" value="{generate_csrf()}">')  # noqa: S704
+
+    tokens = []
+    for _reader in range(2):  # two readers: two sessions, two tokens
+        with app.test_request_context("/"):
+            g.pop("csrf_token", None)  # the test's app context outlives each request; a worker's does not
+            html = kept_fragment("with-a-form", "same inputs", caller=form)
+            tokens.append((generate_csrf(), html))
+
+    assert tokens[0][0] != tokens[1][0]
+    assert all(f'value="{token}"' in html for token, html in tokens)
