@@ -165,12 +165,15 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_cli(app: Flask) -> None:
+    from flask_migrate.cli import db as migrate_db_cli
+
     from community.accounts.cli import users_cli
     from community.digests.cli import digests_cli
     from community.events.cli import events_cli
     from community.forum.cli import forum_cli
     from community.mail.cli import mail_cli
     from community.notifications.cli import notifications_cli
+    from community.planner import analyze_command
     from community.profiles.cli import profiles_cli
     from community.search.cli import search_cli
     from community.seed.cli import seed_cli
@@ -184,6 +187,8 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(search_cli)
     app.cli.add_command(digests_cli)
     app.cli.add_command(notifications_cli)
+    # Beside Flask-Migrate's `db upgrade` and `db check`: `db analyze`.
+    migrate_db_cli.add_command(analyze_command)
 
 
 def _register_request_hooks(app: Flask) -> None:
