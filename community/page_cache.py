@@ -43,7 +43,7 @@ from functools import lru_cache, partial, wraps
 from operator import attrgetter
 
 from cachetools import LRUCache
-from flask import Flask, Response, current_app, g, make_response, render_template, request, session
+from flask import Flask, Response, current_app, g, has_request_context, make_response, render_template, request, session
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale, get_timezone
 from flask_babel.speaklater import LazyString
@@ -91,8 +91,10 @@ def _remember_when_members_write() -> None:
 
 
 def wrote_since(moment: float) -> bool:
-    """Whether the member has sent a form since `moment` (seconds since the epoch) or in its second."""
-    return session.get(WROTE_AT, 0) >= int(moment)
+    """Whether the member has sent a form since `moment` (seconds since the epoch) or in its second.
+
+    Outside a request (a command, a job) no session can tell: they may have."""
+    return not has_request_context() or session.get(WROTE_AT, 0) >= int(moment)
 
 
 def _slot(name: str) -> str:

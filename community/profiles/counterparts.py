@@ -3,10 +3,19 @@
 Ranking them means counting, for every member who shares any of the areas (thousands, on the benchmark
 data), how many they share: 7 to 13 ms on SQLite and PostgreSQL for a member with three areas, on every
 visit to the dashboard. The ranking depends on nothing but the member's areas and country, so it is kept
-(COUNTERPARTS_CACHE_SECONDS, in the cache the pages use) for every member with the same ones, by ids;
-who is shown is read afresh on each visit, and a counterpart who has left the directory since is left out.
+(COUNTERPARTS_CACHE_SECONDS, in the cache the pages use) for every member with the same ones, by ids.
+
+Reading the member's areas and then who is shown cost two statements on every visit, a tenth of the
+dashboard. Each is kept now, as the pages are:
+- the member's areas, for COUNTERPARTS_CACHE_SECONDS, and read afresh once the member has sent a form
+  since (only their own profile form changes them; an area an administrator renames may show its old
+  name on the panel until then);
+- who is shown, for every member with the same ranking, for MEMBER_PAGE_CACHE_SECONDS: a counterpart who
+  has left the directory since, or changed their name, shows as before for that long, as in the
+  directory's own kept pages.
 """
 
+import time
 from dataclasses import dataclass
 from functools import cache
 from typing import NamedTuple
@@ -17,6 +26,7 @@ from sqlalchemy import Integer, Select, String, bindparam, cast, func, select
 from community.accounts.models import User
 from community.extensions import cache as kept
 from community.i18n import current_language
+from community.page_cache import wrote_since
 from community.profiles.directory import listed_members
 from community.profiles.models import ExpertiseArea, Profile, profile_expertise
 from community.rows import read_rows
@@ -68,9 +78,9 @@ def counterparts_panel(user: User, limit: int = COUNTERPARTS) -> Panel:
     """Members in other countries who share the most expertise areas with `user` (the most recently
     active first among equals), best matches first.
 
-    Two queries (the member's areas, then the members shown), and a third when the ranking is not kept.
+    No statement when all is kept; at most three (the member's areas, the ranking, the members shown).
     """
-    mine = [Area(*row) for row in read_rows(_areas_statement(), {"member_id": user.id})]
+    mine = _areas_of(user)
     if not mine:
         return Panel([], has_areas=False)
     # One more than shown: a member without a country shares the ranking of others without one, and
@@ -81,8 +91,7 @@ def counterparts_panel(user: User, limit: int = COUNTERPARTS) -> Panel:
     ][:limit]  # fmt: skip
     if not ranked:
         return Panel([], has_areas=True)
-    shown = read_rows(_members_statement(), {"ids": [member_id for member_id, _ in ranked]})
-    members = {row.id: Shown(*row) for row in shown}
+    members = _shown(tuple(member_id for member_id, _ in ranked))
     language = current_language()
     counterparts = []
     for member_id, shared_ids in ranked:
@@ -95,6 +104,34 @@ def counterparts_panel(user: User, limit: int = COUNTERPARTS) -> Panel:
 
 def list_counterparts(user: User, limit: int = COUNTERPARTS) -> list[Counterpart]:
     return counterparts_panel(user, limit).counterparts
+
+
+def _areas_of(user: User) -> list[Area]:
+    """The member's expertise areas, in the taxonomy's order: kept for COUNTERPARTS_CACHE_SECONDS, and read
+    again once the member has sent a form since they were read."""
+    seconds = current_app.config["COUNTERPARTS_CACHE_SECONDS"]
+    key = f"counterparts-areas:{user.id}"
+    found = kept.get(key) if seconds > 0 else None
+    if found is not None and not wrote_since(found[0]):
+        return found[1]
+    read_at = time.time()
+    mine = [Area(*row) for row in read_rows(_areas_statement(), {"member_id": user.id})]
+    if seconds > 0:
+        kept.set(key, (read_at, mine), timeout=seconds)
+    return mine
+
+
+def _shown(member_ids: tuple[int, ...]) -> dict[int, Shown]:
+    """Those of `member_ids` still listed in the directory, as the panel shows them, by id: kept for
+    MEMBER_PAGE_CACHE_SECONDS for every member shown the same ones."""
+    seconds = current_app.config["MEMBER_PAGE_CACHE_SECONDS"]
+    key = f"counterparts-shown:{'.'.join(map(str, member_ids))}"
+    found = kept.get(key) if seconds > 0 else None
+    if found is None:
+        found = {row.id: Shown(*row) for row in read_rows(_members_statement(), {"ids": list(member_ids)})}
+        if seconds > 0:
+            kept.set(key, found, timeout=seconds)
+    return found
 
 
 def _ranking(country: str | None, area_ids: list[int], limit: int) -> list[tuple[int, set[int]]]:

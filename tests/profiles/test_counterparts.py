@@ -1,5 +1,6 @@
 """The dashboard's counterparts: one ranking for every member with the same expertise areas and country,
-kept for a while, and who is shown read afresh on every visit."""
+kept for a while; the member's own areas kept until they send a form, and who is shown kept as briefly
+as members' pages are."""
 
 from datetime import timedelta
 
@@ -9,12 +10,21 @@ from community.accounts.services import delete_account
 from community.extensions import cache
 from community.profiles.counterparts import list_counterparts
 from community.types import utcnow
-from tests.factories import PASSWORD, make_profile, make_user
+from tests.factories import PASSWORD, make_profile, make_user, member_client
 
 
 @pytest.fixture
 def kept_rankings(app):
     app.config["COUNTERPARTS_CACHE_SECONDS"] = 600
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def kept_panels(app):
+    """As in production: rankings and the member's areas kept for minutes, who is shown for seconds."""
+    app.config.update(COUNTERPARTS_CACHE_SECONDS=600, MEMBER_PAGE_CACHE_SECONDS=20)
     cache.clear()
     yield
     cache.clear()
@@ -93,3 +103,41 @@ def test_without_keeping_every_visit_ranks_afresh(app, count_queries):
     with count_queries() as again:
         assert names(list_counterparts(ana)) == ["Camila Muñoz"]
     assert _ranks(again.statements)
+
+
+def _panel(client) -> str:
+    return client.get("/").text.split('id="counterparts-heading"')[1].split("</section>")[0]
+
+
+def test_a_members_return_to_the_dashboard_reads_neither_their_areas_nor_who_is_shown(app, kept_panels,
+                                                                                         count_queries):
+    member("Camila Muñoz", "CL", ["licensing"])
+    client, ana = member_client(app, country="MX", locale="es")
+    make_profile(ana, expertise=["licensing"])
+    first = _panel(client)
+
+    with count_queries() as again:
+        second = _panel(client)
+
+    assert "Camila Muñoz" in first and second == first
+    read = "\n".join(again.statements)
+    assert "FROM expertise_areas JOIN profile_expertise" not in read  # the member's areas
+    assert "profiles.avatar_key" not in read  # the counterparts shown
+
+
+def test_a_member_who_changes_their_areas_on_their_profile_sees_the_new_counterparts_at_once(app, kept_panels):
+    member("Camila Muñoz", "CL", ["licensing"])
+    member("Bruna Costa", "BR", ["genetic-resources"])
+    client, ana = member_client(app, display_name="Ana Torres", country="MX", locale="es")
+    make_profile(ana, expertise=["licensing"])
+    before = _panel(client)
+
+    answer = client.post("/profile/edit", data={
+        "display_name": "Ana Torres", "country": "MX", "expertise": ["genetic-resources"], "languages": ["es"],
+        "visibility": "members",
+    })  # fmt: skip
+    after = _panel(client)
+
+    assert answer.status_code == 302
+    assert "Camila Muñoz" in before and "Bruna Costa" not in before
+    assert "Bruna Costa" in after and "Camila Muñoz" not in after
