@@ -18,8 +18,18 @@ from community.events.services import rsvp_to_event
 from community.extensions import db
 from community.messages import services as messages
 from community.page_cache import kept_fragment, kept_piece
+from community.profiles.models import OrganizationType
 from community.types import utcnow
-from tests.factories import PASSWORD, make_category, make_event, make_profile, make_thread, make_user, member_client
+from tests.factories import (
+    PASSWORD,
+    make_category,
+    make_event,
+    make_opportunity,
+    make_profile,
+    make_thread,
+    make_user,
+    member_client,
+)
 
 
 def section(page: str, heading_id: str) -> str:
@@ -85,6 +95,39 @@ def test_a_kept_panel_drops_a_counterpart_who_leaves_at_once(app):
 
     assert "Camila Muñoz" in before and "Diego Alarcón" in before
     assert "Camila Muñoz" not in after and "Diego Alarcón" in after
+
+
+def test_a_kept_matches_panel_shows_an_opportunity_changed_since_at_once(app):
+    offer = make_opportunity(author=make_user(country="MX"), field="licensing", title="Licencia de vacuna")
+    client, member = member_client(app, locale="es", country="BR")
+    make_profile(member, expertise=["licensing"])
+    before = section(client.get("/").text, "matches-heading")
+
+    offer.title = "Licencia de vacuna termoestable"
+    db.session.commit()
+    after = section(client.get("/").text, "matches-heading")
+
+    assert "Licencia de vacuna<" in before
+    assert "Licencia de vacuna termoestable" in after
+
+
+def test_a_kept_matches_panel_tells_each_member_why_the_same_opportunity_fits_them(app):
+    make_opportunity(author=make_user(country="MX"), field="licensing", territories=["BR", "CL"])
+    readers = {}
+    for name, country, is_open, organization in (
+        ("Ana", "BR", False, None), ("Bea", "CL", False, None), ("Carla", "BR", True, None),
+        ("Dora", "BR", False, OrganizationType.COMPANY), ("Eva", "BR", False, OrganizationType.STARTUP),
+    ):  # fmt: skip
+        client, member = member_client(app, locale="es", country=country)
+        make_profile(member, expertise=["licensing"], open_to_collaboration=is_open, organization_type=organization)
+        readers[name] = client
+
+    why = {name: section(client.get("/").text, "matches-heading") for name, client in readers.items()}
+
+    assert "Brasil" in why["Ana"] and "Chile" not in why["Ana"]
+    assert "Chile" in why["Bea"] and "Brasil" not in why["Bea"]  # their own country, not the kept one
+    assert "Disponible para colaborar" in why["Carla"] and "Disponible para colaborar" not in why["Ana"]
+    assert why["Dora"] != why["Eva"]  # each one's kind of organization
 
 
 def test_a_kept_inbox_shows_a_new_message_and_its_unread_mark_at_once(app):

@@ -104,12 +104,6 @@ class OpportunityMatch:
     score: int
     reasons: list[str] = field(default_factory=list)
 
-    @property
-    def shown(self) -> tuple:
-        """What a list of matches shows of this one: the key of its rendered piece on the dashboard."""
-        item = self.opportunity
-        return item.id, item.kind, item.title, item.language, item.institution, item.country, tuple(self.reasons)
-
 
 # Built once: an alias's columns are adapted (and memoized) on first use, which costs more than the query.
 _ME = aliased(Profile, name="me")
