@@ -55,6 +55,19 @@ def test_a_kept_dashboard_is_exactly_the_dashboard_rendered_afresh(app):
     assert without_tokens(kept) == without_tokens(afresh) == without_tokens(client.get("/").text)
 
 
+def test_the_kept_greeting_and_account_card_show_a_new_name_and_country_at_once(app):
+    client, member = member_client(app, locale="es", display_name="Ana Torres", country="MX")
+    before = client.get("/").text
+
+    member.display_name, member.country = "Ana Torres Quispe", "PE"
+    db.session.commit()
+    after = client.get("/").text
+
+    assert "Ana Torres<" in before and "México" in section(before, "account-heading")
+    assert "Ana Torres Quispe" in after.split("</h1>")[0]
+    assert "Perú" in section(after, "account-heading") and "México" not in section(after, "account-heading")
+
+
 def test_a_kept_panel_shows_a_new_thread_at_once(app):
     category = make_category()
     make_thread(category=category, title="Licencias de vacunas", language="es")
