@@ -676,7 +676,9 @@ def _dashboard_statement(has_country: bool):
         .join(EventRSVP, EventRSVP.event_id == Event.id)
         .where(
             EventRSVP.user_id == bindparam("member_id", type_=Integer),
-            EventRSVP.status.in_([RSVPStatus.GOING, RSVPStatus.WAITLISTED, RSVPStatus.INTERESTED]),
+            # Equalities, not in_(): a list there is re-rendered into the SQL on every visit.
+            or_(*(EventRSVP.status == status for status in (RSVPStatus.GOING, RSVPStatus.WAITLISTED,
+                                                            RSVPStatus.INTERESTED))),
             *coming,
         )
         .order_by(Event.starts_at, Event.id)

@@ -405,16 +405,20 @@ def still_matching(user: User, opportunity_ids: list[int]) -> dict[int, ShownOpp
     Their points are not worked out again (one statement, by primary key)."""
     if not opportunity_ids:
         return {}
-    values = {"member_id": user.id, "ids": opportunity_ids, "today": utcnow().date()}
+    values = {"member_id": user.id, "today": utcnow().date()}
+    values.update((f"id_{number}", opportunity_id) for number, opportunity_id in enumerate(opportunity_ids))
     shown = {}
-    for *columns, name_en, name_es, name_pt in read_rows(_still_matching_statement(), values):
+    for *columns, name_en, name_es, name_pt in read_rows(_still_matching_statement(len(opportunity_ids)), values):
         opportunity = ShownOpportunity(*columns, AreaNames(name_en, name_es, name_pt))
         shown[opportunity.id] = opportunity
     return shown
 
 
 @cache
-def _still_matching_statement() -> Select:
+def _still_matching_statement(count: int) -> Select:
+    # One statement per number of ids, each id a parameter of its own: a list of ids in one "expanding"
+    # parameter is written into the SQL again on every visit.
+    ids = [bindparam(f"id_{number}", type_=Integer) for number in range(count)]
     member_id = bindparam("member_id", type_=Integer)
     interested = select(OpportunityInterest.opportunity_id).where(OpportunityInterest.user_id == member_id)
     shown = (Opportunity.id, Opportunity.kind, Opportunity.title, Opportunity.language, Opportunity.institution,
@@ -425,7 +429,7 @@ def _still_matching_statement() -> Select:
         .join(ExpertiseArea, ExpertiseArea.id == Opportunity.field_id)
         .join(_AUTHOR, _AUTHOR.id == Opportunity.author_id)
         .where(
-            Opportunity.id.in_(bindparam("ids", expanding=True)),
+            Opportunity.id.in_(ids),
             _listed_open(bindparam("today", type_=Date)),
             _AUTHOR.deleted_at.is_(None),
             _not_blocked(Opportunity.author_id, member_id),
