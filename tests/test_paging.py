@@ -35,6 +35,19 @@ def test_a_full_page_counts_the_list(app, count_queries):
     assert queries.count == 2
 
 
+def test_a_full_page_of_rows_is_counted_in_the_same_statement(app, count_queries):
+    for n in range(5):
+        make_user(display_name=f"Paged {n}")
+    names = select(User.display_name).where(User.display_name.like("Paged %")).order_by(User.id)
+
+    with count_queries() as queries:
+        second = paginate(names, page=2, per_page=2, entities=False)
+
+    assert second.items == [("Paged 2",), ("Paged 3",)]  # the count is not one of the row's columns
+    assert (second.total, second.pages, second.next_num) == (5, 3, 3)
+    assert queries.count == 1
+
+
 def test_paging_through_one_list_shows_each_page_its_own_members(app):
     # The inbox builds its statement once and pages through it on every visit.
     names = [make_user(display_name=f"Paged {n}").display_name for n in range(5)]

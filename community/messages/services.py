@@ -466,12 +466,12 @@ class InboxEntry:
 def list_conversations(user: User, page: int, *, archived: bool = False, per_page: int = CONVERSATIONS_PER_PAGE):
     """A page of the member's inbox (or archive) as `InboxEntry` rows, newest first.
 
-    At most three queries whatever the page holds: the rows with their last messages, the other
-    participants' names, and the count when the page is full. Rows of columns, not ORM objects: loading
-    whole members, conversations and messages cost most of the page.
+    Two statements whatever the page holds: the rows with their last messages (and how many there are in
+    all), and the other participants' names. Rows of columns, not ORM objects: loading whole members,
+    conversations and messages cost most of the page.
     """
     pagination = paginate(_inbox_statement(archived), page, per_page, entities=False, params={"member_id": user.id})
-    others = _other_names(user, [row.conversation_id for row in pagination.items])
+    others = _other_names(user, [row[0] for row in pagination.items])  # their conversation ids
     pagination.items = [
         InboxEntry(
             conversation_id, subject, unread, last_at, left_at is not None, visible_until,
