@@ -7,7 +7,7 @@ from flask_login import AnonymousUserMixin
 
 from community.extensions import db
 from community.profiles.counterparts import list_counterparts
-from community.profiles.directory import DirectoryFilters, search_members
+from community.profiles.directory import DirectoryFilters, list_member_countries, search_members
 from community.profiles.models import OrganizationType, Visibility
 from community.profiles.services import ensure_default_expertise
 from community.types import utcnow
@@ -238,3 +238,14 @@ def test_dashboard_counterparts_panel_uses_a_constant_number_of_queries(app, cli
         assert b"Counterparts in other countries" in response.data
         counts.append(queries.count)
     assert counts[0] == counts[1]
+
+
+def test_the_country_filter_offers_each_country_where_members_live_once(app, count_queries):
+    for country in ("PE", "MX", "BR", "MX", "PE", "MX", None):
+        make_user(country=country)
+
+    with count_queries() as queries:
+        countries = list_member_countries()
+
+    assert countries == ["BR", "MX", "PE"]
+    assert queries.count == 1
