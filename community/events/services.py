@@ -39,7 +39,7 @@ from community.mail import external_url, queue_email
 from community.markdown import render_markdown
 from community.notifications.models import NotificationKind, NotificationTopic
 from community.notifications.services import members_wanting_topic, notify
-from community.rows import read_rows
+from community.rows import one_of, read_rows
 from community.screening import Screening, Verdict
 from community.settings import get_setting
 from community.types import utcnow
@@ -676,9 +676,7 @@ def _dashboard_statement(has_country: bool):
         .join(EventRSVP, EventRSVP.event_id == Event.id)
         .where(
             EventRSVP.user_id == bindparam("member_id", type_=Integer),
-            # Equalities, not in_(): a list there is re-rendered into the SQL on every visit.
-            or_(*(EventRSVP.status == status for status in (RSVPStatus.GOING, RSVPStatus.WAITLISTED,
-                                                            RSVPStatus.INTERESTED))),
+            one_of(EventRSVP.status, (RSVPStatus.GOING, RSVPStatus.WAITLISTED, RSVPStatus.INTERESTED)),
             *coming,
         )
         .order_by(Event.starts_at, Event.id)

@@ -62,7 +62,7 @@ from community.opportunities.models import (
 )
 from community.profiles.directory import listed_members
 from community.profiles.models import ExpertiseArea, OrganizationType, Profile, profile_expertise
-from community.rows import read_rows
+from community.rows import one_of, read_rows
 from community.types import utcnow
 
 Kind = OpportunityKind
@@ -143,12 +143,6 @@ def _not_blocked(column, user_id: int):
 def _territories_of(opportunity_id: int):
     """The opportunity's territories as an uncorrelated list (read once per statement)."""
     return select(opportunity_territories.c.country).where(opportunity_territories.c.opportunity_id == opportunity_id)
-
-
-def _one_of(column, values):
-    """`column IN (values)` written out as equalities: a Python list in `in_()` becomes an "expanding"
-    parameter, re-rendered into the SQL text on every call (4 ms on these statements)."""
-    return or_(*(column == value for value in values))
 
 
 def _points(condition, points: int):
@@ -237,7 +231,7 @@ def suggest_members(opportunity: Opportunity, limit: int = 8) -> list[MemberMatc
     flags = [
         holders.c.field_fit,
         holders.c.sector_fit,
-        _points(_one_of(Profile.organization_type, FITTING_TYPES[opportunity.kind]), 1),
+        _points(one_of(Profile.organization_type, FITTING_TYPES[opportunity.kind]), 1),
         _points((Profile.open_to_mentoring if wants_mentoring else Profile.open_to_collaboration).is_(True), 1),
         _points(User.country.in_(_territories_of(opportunity.id)), 1),
         _points(and_(Profile.institution_id.is_not(None), Profile.verified_at.is_not(None)), 1),
@@ -301,7 +295,7 @@ def matching_opportunities(opportunity: Opportunity, limit: int = 5) -> list[Opp
         .join(author, author.id == Opportunity.author_id)
         .where(
             _listed_open(now.date()),
-            _one_of(Opportunity.kind, COUNTERPART_KINDS[opportunity.kind]),
+            one_of(Opportunity.kind, COUNTERPART_KINDS[opportunity.kind]),
             Opportunity.author_id != opportunity.author_id,
             author.deleted_at.is_(None),
             their_origin != origin,
@@ -461,7 +455,7 @@ def _matches_statement(limit: int, has_country: bool) -> Select:
     field_fit = Opportunity.field_id.in_(my_area_ids)
     sector_fit = and_(sector_slug.in_(my_slugs), sector_slug != their_field.slug)
     fits_organization = or_(
-        *(and_(Opportunity.kind == kind, _one_of(me.organization_type, types)) for kind, types in FITTING_TYPES.items())
+        *(and_(Opportunity.kind == kind, one_of(me.organization_type, types)) for kind, types in FITTING_TYPES.items())
     )
     open_fit = or_(
         and_(Opportunity.kind == Kind.EXPERTISE_OFFER, me.open_to_mentoring.is_(True)),
