@@ -64,7 +64,7 @@ def _sqlite_pragmas(dbapi_connection, _record):
 
 
 def _init_extensions(app: Flask) -> None:
-    from community import transactions
+    from community import csrf_tokens, transactions
     from community.i18n import select_locale, select_timezone
     from community.types import render_migration_type
 
@@ -79,6 +79,7 @@ def _init_extensions(app: Flask) -> None:
         render_item=render_migration_type,
     )
     csrf.init_app(app)
+    csrf_tokens.init_app(app)
     limiter.init_app(app)
     cache.init_app(app)
     bootstrap.init_app(app)
