@@ -165,6 +165,17 @@ def test_every_response_carries_the_security_headers(client, path):
     assert headers["X-Frame-Options"] == "DENY"
 
 
+def test_a_header_a_page_sets_itself_is_kept_and_each_header_comes_once(app):
+    @app.route("/test/own-policy")
+    def own_policy():
+        return "x", 200, {"Referrer-Policy": "no-referrer", "x-frame-options": "SAMEORIGIN"}
+
+    headers = app.test_client().get("/test/own-policy").headers
+    assert headers.getlist("Referrer-Policy") == ["no-referrer"]
+    assert headers.getlist("X-Frame-Options") == ["SAMEORIGIN"]
+    assert len(headers.getlist("Content-Security-Policy")) == 1
+
+
 @pytest.mark.usefixtures("production_errors")
 def test_500_page_carries_the_security_headers(client):
     headers = client.get("/test/crash").headers

@@ -45,7 +45,7 @@ from community.forum import notification_emails  # noqa: E402, F401 - posts in n
 def forum_helpers():
     return {
         "forum": services,  # the can_* predicates, for buttons
-        "latest_forum_threads": lambda limit=5: services.list_latest_threads(current_user, limit),
+        "latest_forum_threads": lambda limit=5: services.list_latest_threads(current_user._get_current_object(), limit),
     }
 
 

@@ -20,7 +20,8 @@ bp = Blueprint("main", __name__, template_folder="templates")
 def index():
     if current_user.is_authenticated:
         # The "Matches for you" panel: opportunities in other countries that fit the member's profile.
-        return render_template("main/dashboard.html", opportunity_matches=dashboard_matches(current_user))
+        matches = dashboard_matches(current_user._get_current_object())  # the member, not Flask-Login's proxy
+        return render_template("main/dashboard.html", opportunity_matches=matches)
     return render_template("main/home.html", member_count=accounts.count_members_shown())
 
 

@@ -18,11 +18,13 @@ def navigation_badge(name: str) -> int:
     They come with the member (`load_member`); a request that has written since reads them again, in one
     query, when the layout asks.
     """
-    if not current_user.is_authenticated:  # a refused session's numbers may have been read with it
+    member = current_user._get_current_object()  # each look through Flask-Login's proxy costs a little
+    if not member.is_authenticated:  # a refused session's numbers may have been read with it
         return 0
-    if "navigation_badges" not in g:
-        g.navigation_badges = services.count_badges(current_user)
-    return g.navigation_badges.get(name, 0)
+    badges = g.get("navigation_badges")
+    if badges is None:
+        badges = g.navigation_badges = services.count_badges(member)
+    return badges.get(name, 0)
 
 
 def load_member(user_id: int):
