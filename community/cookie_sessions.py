@@ -9,6 +9,7 @@ checks it. Only sessions made of plain values (text, numbers, flags) are remembe
 gets its own copy to change, and a list in it (waiting flash messages) could be changed in place.
 """
 
+import threading
 import time
 
 from cachetools import LRUCache
@@ -25,6 +26,7 @@ class KeptCookieSessionInterface(SecureCookieSessionInterface):
     def __init__(self) -> None:
         self._serializers: dict[tuple, URLSafeTimedSerializer | None] = {}
         self._opened: LRUCache = LRUCache(OPENED_COOKIES_KEPT)  # cookie -> (signed at, what it holds)
+        self._lock = threading.Lock()  # a threaded server (`flask run`, gthread workers) shares it
 
     def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
         keys = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
@@ -40,7 +42,8 @@ class KeptCookieSessionInterface(SecureCookieSessionInterface):
         if not cookie:
             return self.session_class()
         max_age = int(app.permanent_session_lifetime.total_seconds())
-        opened = self._opened.get(cookie)
+        with self._lock:
+            opened = self._opened.get(cookie)
         if opened is not None:
             signed_at, values = opened
             # itsdangerous's own test of a signature's age, on the time it read from the cookie.
@@ -51,5 +54,6 @@ class KeptCookieSessionInterface(SecureCookieSessionInterface):
         except BadSignature:
             return self.session_class()
         if all(type(value) in _PLAIN for value in values.values()):
-            self._opened[cookie] = (int(signed.timestamp()), values)
+            with self._lock:
+                self._opened[cookie] = (int(signed.timestamp()), values)
         return self.session_class(values)  # a dict of its own: the request may change it

@@ -34,6 +34,7 @@ worker, when the same data is shown again in the same language and timezone.
 import hashlib
 import hmac
 import re
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import fields, is_dataclass
@@ -67,6 +68,8 @@ PIECES_KEPT_CHARACTERS = 3_000_000
 PERSONAL_PARTS: dict[str, Callable[[list[int]], dict[int, str]]] = {}
 # When the member last sent a form (seconds since the epoch), in their session.
 WROTE_AT = "wrote_at"
+# The kept pieces are one cache per worker; a threaded server (`flask run`, gthread workers) shares it.
+_PIECES_LOCK = threading.Lock()
 
 
 def init_app(app: Flask) -> None:
@@ -258,11 +261,16 @@ def kept_piece(key: tuple, render: Callable[[], str], language: str | None = Non
     pieces = current_app.extensions.get("kept_pieces")
     if pieces is None:
         pieces = current_app.extensions["kept_pieces"] = LRUCache(PIECES_KEPT_CHARACTERS, getsizeof=len)
-    piece = pieces.get(full_key)
+    try:
+        with _PIECES_LOCK:
+            piece = pieces[full_key]  # one look-up: get() looks the key up twice
+    except KeyError:
+        piece = None
     if piece is None:
         piece = render().replace(generate_csrf(), _slot("csrf"))
         if len(piece) <= PIECES_KEPT_CHARACTERS:
-            pieces[full_key] = piece
+            with _PIECES_LOCK:
+                pieces[full_key] = piece
     return piece
 
 
@@ -281,13 +289,15 @@ def kept_fragment(context: Context, name: str, *inputs, caller: Callable[[], str
     key = ("fragment", name, *(_frozen(value) for value in inputs))
     piece = kept_piece(key, caller, _language_of(context))
     # A member's own page is not answered through `_fill_slots`: a form in the block gets its token here.
-    if _slot("csrf") in piece:
-        piece = piece.replace(_slot("csrf"), generate_csrf())
+    csrf_slot = _slot("csrf")
+    if csrf_slot in piece:
+        piece = piece.replace(csrf_slot, generate_csrf())
     return Markup(piece)  # noqa: S704 - rendered by Jinja, escaped there
 
 
 _PLAIN = (str, int, float, date, Enum, type(None))  # bool is an int; datetime a date
-_PLAIN_TYPES = {str, int, float, bool, type(None), date, datetime}  # the usual ones, known by their type alone
+# Plain types known by their type alone: the usual ones, and each enum once it has been seen.
+_PLAIN_TYPES = {str, int, float, bool, type(None), date, datetime}
 
 
 def _frozen(value):
@@ -296,8 +306,12 @@ def _frozen(value):
     if kind in _PLAIN_TYPES:
         return value
     if isinstance(value, tuple | list):
+        if kind is not list and all(type(item) in _PLAIN_TYPES for item in value):
+            return value  # a row of plain values (a named tuple read as columns) is a key as it is
         return tuple(map(_frozen, value))
     if isinstance(value, _PLAIN):
+        if isinstance(value, Enum):
+            _PLAIN_TYPES.add(kind)
         return value
     if isinstance(value, LazyString):  # such as "Former member": text in the reader's language, in the key
         return str(value)
