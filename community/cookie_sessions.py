@@ -31,7 +31,10 @@ class KeptCookieSessionInterface(SecureCookieSessionInterface):
     def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
         keys = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
         if keys not in self._serializers:
-            self._serializers[keys] = super().get_signing_serializer(app)
+            # New keys (set while the app runs, as tests do): no cookie checked with the old ones stands.
+            self._serializers = {keys: super().get_signing_serializer(app)}
+            with self._lock:
+                self._opened.clear()
         return self._serializers[keys]
 
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:

@@ -67,6 +67,14 @@ def test_a_cookie_older_than_the_session_lifetime_is_refused_though_opened_befor
     assert answer.status_code == 302 and "/login" in answer.headers["Location"]
 
 
+def test_a_cookie_opened_before_is_refused_once_the_secret_key_changes(app):
+    client, member = member_client(app)
+    client.get("/")
+    assert member.display_name in client.get("/").text
+    app.secret_key = "a-new-secret-key-for-this-test-0123456789-abcdefghij"
+    assert client.get("/messages/").status_code == 302
+
+
 def test_a_tampered_cookie_is_refused(app):
     client, member = member_client(app)
     assert member.display_name in client.get("/").text
