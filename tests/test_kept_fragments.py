@@ -203,8 +203,9 @@ def test_a_fragment_refuses_what_could_change_under_the_same_identity(app):
     thread = make_thread(category=make_category(), title="Licencias de vacunas")
 
     block = '{% call kept_fragment("latest-threads", threads) %}<p>never rendered</p>{% endcall %}'
-    with app.test_request_context("/"), pytest.raises(TypeError, match="plain values"):
-        render_template_string(block, threads=[thread])
+    for threads in ([thread], [(thread, 3)], ("Licencias", thread)):  # in a list, in a row, in a tuple
+        with app.test_request_context("/"), pytest.raises(TypeError, match="plain values"):
+            render_template_string(block, threads=threads)
 
 
 def test_a_worker_keeps_the_pieces_it_uses_most_and_drops_the_least_used_first(app, monkeypatch):
