@@ -136,16 +136,17 @@ def layout_part(context: Context, name: str) -> Markup:
     """
     user = current_user._get_current_object()  # read a few times: once through Flask-Login's proxy
     secret_key = current_app.secret_key
+    language = _language_of(context)
     template = f"_layout/{name}.html"
     return_address_slot = _slot_for(secret_key, "return-address")
     render = partial(render_template, template, return_address_slot=Markup(return_address_slot))  # noqa: S704
     if user.is_authenticated and user.role is not Role.MEMBER:
         html = render()
     else:
-        html = kept_piece(("layout", name, user.is_authenticated), render, _language_of(context))
+        html = kept_piece(("layout", name, user.is_authenticated), render, language)
     if user.is_authenticated and not g.get("page_for_members"):
         # A page kept for every member keeps the slot, filled on each answer (`_fill_slots`).
-        html = html.replace(_slot_for(secret_key, "member-menu"), _member_menu(_language_of(context)))
+        html = html.replace(_slot_for(secret_key, "member-menu"), _member_menu(language))
     html = html.replace(_slot_for(secret_key, "csrf"), generate_csrf())
     return_address = request.full_path.rstrip("?") if request.method == "GET" else ""
     return Markup(html.replace(return_address_slot, str(escape(return_address))))  # noqa: S704 - rendered by Jinja
