@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from community.application import CommunityFlask
 from community.cookie_sessions import KeptCookieSessionInterface
 from community.extensions import babel, bootstrap, cache, csrf, db, limiter, login_manager, migrate
 
@@ -42,7 +43,7 @@ def create_app(config="development") -> Flask:
 
     config_class = CONFIGS[config] if isinstance(config, str) else config
     config_class.check()
-    app = Flask(__name__, instance_relative_config=True)
+    app = CommunityFlask(__name__, instance_relative_config=True)
     app.config.from_object(config_class)
     app.session_interface = KeptCookieSessionInterface()
     os.makedirs(app.instance_path, exist_ok=True)  # the SQLite default lives there
