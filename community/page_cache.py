@@ -140,13 +140,16 @@ def layout_part(context: Context, name: str) -> Markup:
     template = f"_layout/{name}.html"
     return_address_slot = _slot_for(secret_key, "return-address")
     render = partial(render_template, template, return_address_slot=Markup(return_address_slot))  # noqa: S704
-    if user.is_authenticated and user.role is not Role.MEMBER:
+    member = user.is_authenticated
+    if member and user.role is not Role.MEMBER:
         html = render()
     else:
-        html = kept_piece(("layout", name, user.is_authenticated), render, language)
-    if user.is_authenticated and not g.get("page_for_members"):
-        # A page kept for every member keeps the slot, filled on each answer (`_fill_slots`).
-        html = html.replace(_slot_for(secret_key, "member-menu"), _member_menu(language))
+        html = kept_piece(("layout", name, member), render, language)
+    menu_slot = _slot_for(secret_key, "member-menu")
+    if member and not g.get("page_for_members") and menu_slot in html:
+        # A page kept for every member keeps the slot, filled on each answer (`_fill_slots`). The footer
+        # has none: finding the member's menu for it cost a page as much as finding it for the header.
+        html = html.replace(menu_slot, _member_menu(language))
     html = html.replace(_slot_for(secret_key, "csrf"), generate_csrf())
     return_address = request.full_path.rstrip("?") if request.method == "GET" else ""
     return Markup(html.replace(return_address_slot, str(escape(return_address))))  # noqa: S704 - rendered by Jinja
@@ -243,9 +246,10 @@ def _member_menu(language: str | None = None) -> str:
 
     Rendering it cost a fifth of a shared page, yet it changes only with the member's language and counts.
     """
-    from community.notifications.views import navigation_badge
+    from community.notifications.views import navigation_badges
 
-    key = ("member-menu", current_user.id, navigation_badge("notifications"), navigation_badge("messages"))
+    badges = navigation_badges()
+    key = ("member-menu", current_user.id, badges.get("notifications", 0), badges.get("messages", 0))
     return kept_piece(key, lambda: render_template(MEMBER_MENU), language)
 
 

@@ -13,18 +13,23 @@ bp = Blueprint("notifications", __name__, template_folder="templates")
 
 
 def navigation_badge(name: str) -> int:
-    """A number of the navigation (e.g. "notifications", "messages") for the member; 0 for visitors.
+    """A number of the navigation (e.g. "notifications", "messages") for the member; 0 for visitors."""
+    return navigation_badges().get(name, 0)
+
+
+def navigation_badges() -> dict[str, int]:
+    """Every number of the navigation for the member, by name; none for visitors.
 
     They come with the member (`load_member`); a request that has written since reads them again, in one
     query, when the layout asks.
     """
     member = current_user._get_current_object()  # each look through Flask-Login's proxy costs a little
     if not member.is_authenticated:  # a refused session's numbers may have been read with it
-        return 0
+        return {}
     badges = g.get("navigation_badges")
     if badges is None:
         badges = g.navigation_badges = services.count_badges(member)
-    return badges.get(name, 0)
+    return badges
 
 
 def load_member(user_id: int):
