@@ -74,12 +74,13 @@ def _sqlite_pragmas(dbapi_connection, _record):
 
 
 def _init_extensions(app: Flask) -> None:
-    from community import csrf_tokens, transactions
+    from community import compiled_statements, csrf_tokens, transactions
     from community.i18n import select_locale, select_timezone
     from community.types import render_migration_type
 
     db.init_app(app)
     transactions.init_app(app)  # after db: its teardown runs before the session is closed
+    compiled_statements.init_app(app)
     # Batch mode lets Alembic alter SQLite tables (it copies them); a no-op on PostgreSQL.
     migrate.init_app(
         app,
