@@ -48,9 +48,10 @@ class Config:
     # filled in (community/page_cache.py); 0 turns it off. A member who has just sent a form gets fresh
     # pages; others may see a change that much later.
     MEMBER_PAGE_CACHE_SECONDS = _env_int("MEMBER_PAGE_CACHE_SECONDS", 20)
-    # Where those pages are kept (Flask-Caching): each worker's memory by default; with several workers,
+    # Where those pages are kept (Flask-Caching): each worker's memory by default (SimpleCache that does
+    # not pickle what cannot change, community/worker_cache.py); with several workers,
     # CACHE_TYPE=RedisCache and CACHE_REDIS_URL=redis://127.0.0.1:6379/1 share them.
-    CACHE_TYPE = os.environ.get("CACHE_TYPE", "SimpleCache")
+    CACHE_TYPE = os.environ.get("CACHE_TYPE", "community.worker_cache.WorkerCache")
     CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL", "")
     CACHE_THRESHOLD = _env_int("CACHE_THRESHOLD", 2000)  # SimpleCache: at most this many pages per worker
     # The dashboard's counterparts are ranked once for all members with the same expertise areas and

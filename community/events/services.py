@@ -674,7 +674,8 @@ def dashboard_events(member: User, limit: int = DASHBOARD_LIMIT) -> DashboardEve
             panels.country.append(event)
     seconds = current_app.config["MEMBER_PAGE_CACHE_SECONDS"]
     if with_country and seconds > 0:
-        shared_cache.set(_country_events_key(member.country, limit), (time.time(), panels.country), timeout=seconds)
+        kept = (time.time(), tuple(panels.country))  # tuples: kept as they are (community/worker_cache.py)
+        shared_cache.set(_country_events_key(member.country, limit), kept, timeout=seconds)
     return panels
 
 
@@ -689,7 +690,7 @@ def _kept_country_events(country: str | None, limit: int) -> list[DashboardEvent
     kept = shared_cache.get(_country_events_key(country, limit))
     if kept is None or wrote_since(kept[0]):
         return None
-    return kept[1]
+    return list(kept[1])
 
 
 @cache

@@ -35,7 +35,7 @@ DASHBOARD_MATCHES = 5
 
 class KeptMatches(NamedTuple):
     ranked_at: float  # seconds since the epoch
-    fits: list[MemberFit]  # best first
+    fits: tuple[MemberFit, ...]  # best first; a tuple, kept as it is (community/worker_cache.py)
 
 
 class DashboardMatches:
@@ -78,7 +78,7 @@ def dashboard_matches(user: User, limit: int = DASHBOARD_MATCHES) -> DashboardMa
             return DashboardMatches(user, [(shown[fit.opportunity_id], fit) for fit in found.fits])
     ranked = ranked_matches_for_member(user, limit)
     if seconds > 0:
-        kept.set(key, KeptMatches(time.time(), [fit for _match, fit in ranked]), timeout=seconds)
+        kept.set(key, KeptMatches(time.time(), tuple(fit for _match, fit in ranked)), timeout=seconds)
     return DashboardMatches(
         user, [(_shown(match.opportunity), fit) for match, fit in ranked], [match for match, _fit in ranked]
     )

@@ -106,7 +106,7 @@ def list_counterparts(user: User, limit: int = COUNTERPARTS) -> list[Counterpart
     return counterparts_panel(user, limit).counterparts
 
 
-def _areas_of(user: User) -> list[Area]:
+def _areas_of(user: User) -> tuple[Area, ...]:
     """The member's expertise areas, in the taxonomy's order: kept for COUNTERPARTS_CACHE_SECONDS, and read
     again once the member has sent a form since they were read."""
     seconds = current_app.config["COUNTERPARTS_CACHE_SECONDS"]
@@ -115,7 +115,7 @@ def _areas_of(user: User) -> list[Area]:
     if found is not None and not wrote_since(found[0]):
         return found[1]
     read_at = time.time()
-    mine = [Area(*row) for row in read_rows(_areas_statement(), {"member_id": user.id})]
+    mine = tuple(Area(*row) for row in read_rows(_areas_statement(), {"member_id": user.id}))
     if seconds > 0:
         kept.set(key, (read_at, mine), timeout=seconds)
     return mine
@@ -128,13 +128,13 @@ def _shown(member_ids: tuple[int, ...]) -> dict[int, Shown]:
     key = f"counterparts-shown:{'.'.join(map(str, member_ids))}"
     found = kept.get(key) if seconds > 0 else None
     if found is None:
-        found = {row.id: Shown(*row) for row in read_rows(_members_statement(), {"ids": list(member_ids)})}
+        found = tuple(Shown(*row) for row in read_rows(_members_statement(), {"ids": list(member_ids)}))
         if seconds > 0:
-            kept.set(key, found, timeout=seconds)
-    return found
+            kept.set(key, found, timeout=seconds)  # a tuple: kept as it is (community/worker_cache.py)
+    return {shown.id: shown for shown in found}
 
 
-def _ranking(country: str | None, area_ids: list[int], limit: int) -> list[tuple[int, set[int]]]:
+def _ranking(country: str | None, area_ids: list[int], limit: int) -> tuple[tuple[int, frozenset[int]], ...]:
     """The ids of the best counterparts for members of `country` with the areas `area_ids`, with the areas
     each shares, best first: kept for COUNTERPARTS_CACHE_SECONDS."""
     seconds = current_app.config["COUNTERPARTS_CACHE_SECONDS"]
@@ -142,10 +142,10 @@ def _ranking(country: str | None, area_ids: list[int], limit: int) -> list[tuple
     found = kept.get(key) if seconds > 0 else None
     if found is None:
         values = {"area_ids": area_ids, "country": country, "limit": limit}
-        found = [
-            (member_id, {int(area_id) for area_id in shared.split(",")})
+        found = tuple(
+            (member_id, frozenset(int(area_id) for area_id in shared.split(",")))
             for member_id, shared in read_rows(_ranking_statement(country is not None), values)
-        ]
+        )
         if seconds > 0:
             kept.set(key, found, timeout=seconds)
     return found
