@@ -1,7 +1,11 @@
 from collections.abc import Callable, Iterable
+from functools import cache
 
 from flask import g, has_request_context
-from sqlalchemy import Integer, Select, bindparam, func, insert, select, update
+from sqlalchemy import Integer, Select, bindparam, func, insert, inspect, select, update
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from community.accounts.models import User
 from community.errors import PermissionDenied
@@ -14,6 +18,7 @@ from community.notifications.models import (
     NotificationTopic,
 )
 from community.paging import paginate
+from community.rows import read_rows
 from community.types import utcnow
 
 MAX_TEXT = 200
@@ -88,6 +93,14 @@ _BADGES: dict[str, Callable[[int], Select]] = {"notifications": _unread_query}
 _BADGES_STATEMENT: dict[tuple[str, ...], Select] = {}
 
 
+@cache
+def _member_columns() -> tuple[tuple[str, ...], list]:
+    """The member's attributes and their columns, as `load_member_with_badges` reads them (on first use:
+    the mappers are complete only once every model is imported)."""
+    properties = inspect(User).column_attrs
+    return tuple(prop.key for prop in properties), [prop.columns[0] for prop in properties]
+
+
 def register_badge(name: str, count_query: Callable[[int], Select]) -> None:
     """Add a number to the navigation: `count_query(user_id)` selects it (one row, one column).
 
@@ -106,7 +119,7 @@ def _badges_statement(with_member: bool = False) -> Select:
         columns = [count_query(member).scalar_subquery().label(name) for name, count_query in _BADGES.items()]
         statement = select(*columns)
         if with_member:
-            statement = select(User, *columns).where(User.id == member)
+            statement = select(*_member_columns()[1], *columns).where(User.id == member)  # columns first
         _BADGES_STATEMENT[names] = statement
     return _BADGES_STATEMENT[names]
 
@@ -121,9 +134,30 @@ def count_badges(user: User) -> dict[str, int]:
 
 
 def load_member_with_badges(user_id: int) -> tuple[User, dict[str, int]] | None:
-    """The member and their navigation numbers, in one statement: every page a member opens shows both."""
-    row = db.session.execute(_badges_statement(with_member=True), {"badge_user_id": user_id}).first()
-    return None if row is None else (row[0], _numbers(row))
+    """The member and their navigation numbers, in one statement: every page a member opens shows both.
+
+    The member is read as columns and made an object of the request's session, persistent and unchanged,
+    as the ORM would load it: the ORM's loading took a tenth of a dashboard, twice the statement's own
+    time. As with the ORM, a member the session already holds (a command, a test) stays the same object,
+    and only what had expired of them is filled in from the row.
+    """
+    keys = _member_columns()[0]
+    row = read_rows(_badges_statement(with_member=True), {"badge_user_id": user_id}).first()
+    if row is None:
+        return None
+    session = db.session
+    member = session.identity_map.get(identity_key(User, user_id))
+    if member is None:
+        member = inspect(User).class_manager.new_instance()  # as the ORM makes what it loads: no __init__
+        member.__dict__.update(zip(keys, row, strict=False))  # the columns come first, in this order
+        make_transient_to_detached(member)  # unchanged, with its identity: as if just loaded
+        session.add(member)
+    else:
+        unloaded = inspect(member).unloaded
+        for key, value in zip(keys, row, strict=False):
+            if key in unloaded:
+                set_committed_value(member, key, value)
+    return member, _numbers(row)
 
 
 def list_notifications(user: User, page: int, per_page: int = 25):
