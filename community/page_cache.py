@@ -311,7 +311,7 @@ def _frozen(value):
     if kind in _PLAIN_TYPES:
         return value
     if isinstance(value, tuple | list):
-        if kind is not list and all(type(item) in _PLAIN_TYPES for item in value):
+        if kind is not list and _all_plain(value):
             return value  # a row of plain values (a named tuple read as columns) is a key as it is
         return tuple(map(_frozen, value))
     if isinstance(value, _PLAIN):
@@ -323,7 +323,18 @@ def _frozen(value):
     fields_of = _dataclass_fields(kind)
     if fields_of is None:
         raise TypeError(f"kept_fragment takes plain values, not {kind.__name__}")
-    return tuple(map(_frozen, fields_of(value)))
+    values = fields_of(value)
+    return values if _all_plain(values) else tuple(map(_frozen, values))
+
+
+def _all_plain(values: tuple) -> bool:
+    """Whether `values` holds plain values and tuples of them (named tuples too), at any depth: a key as it is.
+
+    The types are looked up without a Python call per item first: the dashboard's keys have a few hundred.
+    """
+    if all(map(_PLAIN_TYPES.__contains__, map(type, values))):
+        return True
+    return all(type(value) in _PLAIN_TYPES or (isinstance(value, tuple) and _all_plain(value)) for value in values)
 
 
 @lru_cache(maxsize=64)
