@@ -666,7 +666,7 @@ def dashboard_events(member: User, limit: int = DASHBOARD_LIMIT) -> DashboardEve
     with_country = bool(member.country) and kept_country is None
     values = {"member_id": member.id, "country": member.country, "now": utcnow(), "limit": limit}
     panels = DashboardEvents(mine=[], country=kept_country or [])
-    for *columns, answer, panel in read_rows(_dashboard_statement(with_country), values):
+    for *columns, answer, panel in read_rows(_dashboard_statement(with_country), values).all():
         event = DashboardEvent(*columns)
         if panel == 0:
             panels.mine.append((event, RSVPStatus(answer)))

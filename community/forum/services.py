@@ -833,7 +833,7 @@ def list_latest_threads(viewer: User, limit: int = 5) -> list[tuple[Thread | Lat
     every_language = set(languages) == set(LANGUAGES)
     statement = _latest_threads_statement(_is_moderator(viewer), every_language)
     values = {"reader_id": viewer.id, "languages": list(languages), "limit": limit}
-    return [(LatestThread(*columns), last_read) for *columns, last_read in read_rows(statement, values)]
+    return [(LatestThread(*columns), last_read) for *columns, last_read in read_rows(statement, values).all()]
 
 
 @cache

@@ -512,7 +512,7 @@ def _other_names(user: User, conversation_ids: list[int]) -> dict[int, list[str]
     query = _other_names_statement()
     values = {"conversation_ids": conversation_ids, "member_id": user.id}
     names: dict[int, list[str]] = {}
-    for conversation_id, display_name, deleted_at in read_rows(query, values):
+    for conversation_id, display_name, deleted_at in read_rows(query, values).all():
         names.setdefault(conversation_id, []).append(shown_name(display_name, deleted_at))
     return names
 

@@ -402,7 +402,7 @@ def still_matching(user: User, opportunity_ids: list[int]) -> dict[int, ShownOpp
     values = {"member_id": user.id, "today": utcnow().date()}
     values.update((f"id_{number}", opportunity_id) for number, opportunity_id in enumerate(opportunity_ids))
     shown = {}
-    for *columns, name_en, name_es, name_pt in read_rows(_still_matching_statement(len(opportunity_ids)), values):
+    for *columns, name_en, name_es, name_pt in read_rows(_still_matching_statement(len(opportunity_ids)), values).all():
         opportunity = ShownOpportunity(*columns, AreaNames(name_en, name_es, name_pt))
         shown[opportunity.id] = opportunity
     return shown
