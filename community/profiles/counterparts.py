@@ -125,7 +125,9 @@ def _shown(member_ids: tuple[int, ...]) -> dict[int, Shown]:
     """Those of `member_ids` still listed in the directory, as the panel shows them, by id: kept for
     MEMBER_PAGE_CACHE_SECONDS for every member shown the same ones."""
     seconds = current_app.config["MEMBER_PAGE_CACHE_SECONDS"]
-    key = f"counterparts-shown:{'.'.join(map(str, member_ids))}"
+    # The number is the kept value's format (a tuple since version 2): a shared cache (Redis) may still hold
+    # an older version's for MEMBER_PAGE_CACHE_SECONDS after an upgrade.
+    key = f"counterparts-shown:2:{'.'.join(map(str, member_ids))}"
     found = kept.get(key) if seconds > 0 else None
     if found is None:
         found = tuple(Shown(*row) for row in read_rows(_members_statement(), {"ids": list(member_ids)}))
