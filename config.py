@@ -45,8 +45,9 @@ class Config:
     VISITOR_PAGE_CACHE_SECONDS = _env_int("VISITOR_PAGE_CACHE_SECONDS", 30)
     # The directory, search, the event list, category and thread pages are alike for plain members (same
     # language and timezone): kept this many seconds and shared by them, each member's own menu and marks
-    # filled in (community/page_cache.py); 0 turns it off. A member who has just sent a form gets fresh
-    # pages; others may see a change that much later.
+    # filled in (community/page_cache.py); the dashboard's coming events in a member's country are kept as
+    # long. 0 turns it off. A member who has just sent a form gets fresh pages; others may see a change
+    # that much later.
     MEMBER_PAGE_CACHE_SECONDS = _env_int("MEMBER_PAGE_CACHE_SECONDS", 20)
     # Where those pages are kept (Flask-Caching): each worker's memory by default (SimpleCache that does
     # not pickle what cannot change, community/worker_cache.py); with several workers,
