@@ -11,7 +11,6 @@ from typing import NamedTuple
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Integer, Select, and_, bindparam, case, delete, func, or_, select, union, update
-from sqlalchemy import literal as sa_literal
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -83,7 +82,7 @@ def _is_moderator(user: User) -> bool:
     return user.is_authenticated and user.is_moderator
 
 
-def can_see_thread(user: User, thread: Thread) -> bool:
+def can_see_thread(user: User, thread: "Thread | ThreadHead") -> bool:
     """Moderators see every thread; others neither a hidden one nor, unless they wrote it, one awaiting review."""
     if _is_moderator(user):
         return True
@@ -631,7 +630,7 @@ def _watching_categories_statement() -> Select:
 # Reading
 
 
-def _mark_read(user: User, thread: Thread, number: int) -> None:
+def _mark_read(user: User, thread: "Thread | ThreadHead", number: int) -> None:
     """Record that the member has read the thread up to post `number` (never backwards). Only flushes."""
     insert = postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
     statement = insert(ThreadRead).values(
@@ -655,7 +654,7 @@ def _mark_read(user: User, thread: Thread, number: int) -> None:
 
 def mark_page_read(
     user: User,
-    thread: Thread,
+    thread: "Thread | ThreadHead",
     page: int,
     per_page: int = POSTS_PER_PAGE,
     read_before: int | None = None,
@@ -663,7 +662,7 @@ def mark_page_read(
 ) -> None:
     """Record that the member has seen a page of the thread, and clear their notifications about its posts.
 
-    A page the member had already read (`read_before`, from `get_thread_for_reader`) with no unread
+    A page the member had already read (`read_before`, from `get_thread_head`) with no unread
     notification left writes nothing: reading a thread again costs no write, which on SQLite would
     queue behind every other writer.
     """
@@ -872,39 +871,57 @@ def get_thread(thread_id: int) -> Thread | None:
     return db.session.scalar(select(Thread).where(Thread.id == thread_id).options(joinedload(Thread.category)))
 
 
-def get_thread_for_reader(user: User, thread_id: int) -> tuple[Thread, int, bool] | None:
-    """The thread with its category and tags, how far the member had read it and whether they watch it:
-    what the thread page needs about it, in one query. None if there is no such thread."""
-    statement = _reader_statement(user.is_authenticated)
-    values = {"thread_id": thread_id, "reader_id": user.id if user.is_authenticated else None}
-    row = db.session.execute(statement, values).unique().first()
+class ThreadHead(NamedTuple):
+    """What decides a member's page of a thread, read as columns: whether they may see it, which page
+    kept for members they get, and how far they had read it. Loading the whole thread with its category
+    and tags took four times as long, and a kept page needs none of it."""
+
+    id: int
+    post_count: int
+    is_locked: bool
+    is_hidden: bool
+    awaiting_review: bool
+    author_id: int
+    read_before: int  # the number of the last post the member had read, 0 for none
+    watching: bool
+
+
+def get_thread_head(user: User, thread_id: int) -> ThreadHead | None:
+    """The thread's head for the member `user`, in one statement; None if there is no such thread."""
+    row = read_rows(_head_statement(), {"thread_id": thread_id, "reader_id": user.id}).first()
     if row is None:
         return None
-    thread, last_read, is_watching = row
-    return thread, last_read or 0, bool(is_watching)
+    *columns, read_before, watching = row
+    return ThreadHead(*columns, read_before or 0, bool(watching))
 
 
 @cache
-def _reader_statement(for_member: bool) -> Select:
+def _head_statement() -> Select:
     # Built once with the thread and reader as parameters: building it cost more than running it.
-    thread_id = bindparam("thread_id", type_=Integer)
     reader_id = bindparam("reader_id", type_=Integer)
-    if for_member:
-        read = (
-            select(ThreadRead.last_read_number)
-            .where(ThreadRead.user_id == reader_id, ThreadRead.thread_id == Thread.id)
-            .scalar_subquery()
-        )
-        watching = (
-            select(ThreadWatch.user_id)
-            .where(ThreadWatch.user_id == reader_id, ThreadWatch.thread_id == Thread.id)
-            .exists()
-        )
-    else:
-        read, watching = sa_literal(0), sa_literal(False)
+    read = (
+        select(ThreadRead.last_read_number)
+        .where(ThreadRead.user_id == reader_id, ThreadRead.thread_id == Thread.id)
+        .scalar_subquery()
+    )
+    watching = (
+        select(ThreadWatch.user_id).where(ThreadWatch.user_id == reader_id, ThreadWatch.thread_id == Thread.id).exists()
+    )
+    columns = (Thread.id, Thread.post_count, Thread.is_locked, Thread.is_hidden, Thread.awaiting_review,
+               Thread.author_id)  # fmt: skip
+    return select(*columns, read, watching).where(Thread.id == bindparam("thread_id", type_=Integer))
+
+
+def get_thread_to_show(thread_id: int) -> Thread | None:
+    """The thread with its category and tags, which its page shows, in one statement."""
+    return db.session.execute(_shown_statement(), {"thread_id": thread_id}).unique().scalar_one_or_none()
+
+
+@cache
+def _shown_statement() -> Select:
     return (
-        select(Thread, read, watching)
-        .where(Thread.id == thread_id)
+        select(Thread)
+        .where(Thread.id == bindparam("thread_id", type_=Integer))
         .options(joinedload(Thread.category), joinedload(Thread.tags))
     )
 

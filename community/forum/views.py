@@ -183,27 +183,43 @@ class ThreadReading(NamedTuple):
 @bp.route("/t/<int:thread_id>")
 @cached_for_visitors
 def show_thread(thread_id):
-    found = services.get_thread_for_reader(current_user, thread_id)
-    if found is None or not services.can_see_thread(current_user, found[0]):
-        abort(404)  # a hidden thread is a 404 for all but moderators, as is one awaiting review but for its author
-    thread, read_before, watching = found
-    page = _page_argument()
-    if page > services.page_of(thread.post_count):
-        abort(404)
     if not current_user.is_authenticated:
-        return _render_thread(thread, page, read_before, watching)
-    g.thread_reading = ThreadReading(thread.id, thread.post_count, read_before, watching)
+        thread = services.get_thread_to_show(thread_id)
+        if thread is None or not services.can_see_thread(current_user, thread):
+            abort(404)
+        return _render_thread(thread, _page_within(thread), read_before=0, watching=False)
+    # A member most often gets a copy of the page kept for members: the thread's head decides which, and
+    # the whole thread is read only to render a page afresh.
+    head = services.get_thread_head(current_user, thread_id)
+    if head is None or not services.can_see_thread(current_user, head):
+        abort(404)  # a hidden thread is a 404 for all but moderators, as is one awaiting review but for its author
+    page = _page_within(head)
+    g.thread_reading = ThreadReading(head.id, head.post_count, head.read_before, head.watching)
     response = shared_with_members(
-        lambda: _render_thread(thread, page, read_before, watching),
-        audience=lambda: _thread_page_audience(thread, page),
+        lambda: _render_thread(_thread_to_show(head.id), page, head.read_before, head.watching),
+        audience=lambda: _thread_page_audience(head, page),
     )
     # Recorded once the page is rendered: the commit would expire the objects it shows. The layout has
     # read the bell's number by then.
     services.mark_page_read(
-        current_user, thread, page, read_before=read_before,
+        current_user, head, page, read_before=head.read_before,
         has_unread_notifications=navigation_badge("notifications") > 0,
     )  # fmt: skip
     return response
+
+
+def _page_within(thread) -> int:
+    page = _page_argument()
+    if page > services.page_of(thread.post_count):
+        abort(404)
+    return page
+
+
+def _thread_to_show(thread_id: int):
+    thread = services.get_thread_to_show(thread_id)
+    if thread is None:  # removed since its head was read
+        abort(404)
+    return thread
 
 
 def _render_thread(thread, page: int, read_before: int, watching: bool) -> str:
