@@ -6,7 +6,7 @@ themselves on the inbox, which runs three. These run on the session's own connec
 transaction, and flush pending changes first, as the session's autoflush would.
 """
 
-from sqlalchemy import ColumnElement, CursorResult, Executable, or_
+from sqlalchemy import ColumnElement, CursorResult, Executable, bindparam, or_
 
 from community.extensions import db
 
@@ -23,3 +23,15 @@ def one_of(column, values) -> ColumnElement[bool]:
     an "expanding" parameter, written into the SQL text again on every execution (4 ms on the matching
     statements, a sixth of the dashboard's events statement)."""
     return or_(*(column == value for value in values))
+
+
+def in_parameters(column, name: str, count: int) -> ColumnElement[bool]:
+    """`column IN (:name_0, ..., :name_<count - 1>)`, for a statement built once for each number of values
+    and run with `parameter_values(name, values)`. A list in one "expanding" parameter is written into the
+    SQL text again on every execution: three hundredths of the inbox, for its 20 conversations' ids."""
+    return column.in_([bindparam(f"{name}_{number}", type_=column.type) for number in range(count)])
+
+
+def parameter_values(name: str, values) -> dict:
+    """The values of the parameters of `in_parameters(column, name, len(values))`."""
+    return {f"{name}_{number}": value for number, value in enumerate(values)}

@@ -53,7 +53,7 @@ from community.notifications import services as notifications
 from community.notifications.models import Notification, NotificationKind
 from community.paging import Page
 from community.profiles.mentions import Mentions
-from community.rows import read_rows
+from community.rows import in_parameters, parameter_values, read_rows
 from community.screening import Screening, Verdict
 from community.types import utcnow
 
@@ -720,17 +720,17 @@ def reading_languages(user: User, language: str | None = None) -> tuple[str, ...
 
 def read_positions(viewer: User, thread_ids: list[int]) -> list[tuple[int, int, int | None]]:
     """(id, post count, last post number `viewer` read or None) for each of the threads `thread_ids`."""
-    values = {"reader_id": viewer.id, "thread_ids": thread_ids}
-    return [tuple(row) for row in read_rows(_read_positions_statement(), values)]
+    values = {"reader_id": viewer.id, **parameter_values("thread_id", thread_ids)}
+    return [tuple(row) for row in read_rows(_read_positions_statement(len(thread_ids)), values)]
 
 
 @cache
-def _read_positions_statement() -> Select:
+def _read_positions_statement(count: int) -> Select:
     read = and_(ThreadRead.thread_id == Thread.id, ThreadRead.user_id == bindparam("reader_id"))
     return (
         select(Thread.id, Thread.post_count, ThreadRead.last_read_number)
         .outerjoin(ThreadRead, read)
-        .where(Thread.id.in_(bindparam("thread_ids", expanding=True)))
+        .where(in_parameters(Thread.id, "thread_id", count))
     )
 
 

@@ -39,7 +39,7 @@ from community.notifications.models import NotificationKind
 from community.paging import paginate
 from community.profiles.directory import listed_members
 from community.profiles.services import is_listed
-from community.rows import read_rows
+from community.rows import in_parameters, parameter_values, read_rows
 from community.types import utcnow
 
 SUBJECT_MAX = 150
@@ -509,8 +509,8 @@ def _other_names(user: User, conversation_ids: list[int]) -> dict[int, list[str]
     """The names of everyone but `user` in each conversation, in joining order (one query)."""
     if not conversation_ids:
         return {}
-    query = _other_names_statement()
-    values = {"conversation_ids": conversation_ids, "member_id": user.id}
+    query = _other_names_statement(len(conversation_ids))
+    values = {"member_id": user.id, **parameter_values("conversation_id", conversation_ids)}
     names: dict[int, list[str]] = {}
     for conversation_id, display_name, deleted_at in read_rows(query, values).all():
         names.setdefault(conversation_id, []).append(shown_name(display_name, deleted_at))
@@ -518,12 +518,12 @@ def _other_names(user: User, conversation_ids: list[int]) -> dict[int, list[str]
 
 
 @cache
-def _other_names_statement() -> Select:
+def _other_names_statement(count: int) -> Select:
     return (
         select(ConversationParticipant.conversation_id, User.display_name, User.deleted_at)
         .join(User, User.id == ConversationParticipant.user_id)
         .where(
-            ConversationParticipant.conversation_id.in_(bindparam("conversation_ids", expanding=True)),
+            in_parameters(ConversationParticipant.conversation_id, "conversation_id", count),
             ConversationParticipant.user_id != bindparam("member_id", type_=Integer),
         )
         .order_by(ConversationParticipant.joined_at, ConversationParticipant.user_id)

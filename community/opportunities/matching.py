@@ -62,7 +62,7 @@ from community.opportunities.models import (
 )
 from community.profiles.directory import listed_members
 from community.profiles.models import ExpertiseArea, OrganizationType, Profile, profile_expertise
-from community.rows import one_of, read_rows
+from community.rows import in_parameters, one_of, parameter_values, read_rows
 from community.types import utcnow
 
 Kind = OpportunityKind
@@ -399,8 +399,7 @@ def still_matching(user: User, opportunity_ids: list[int]) -> dict[int, ShownOpp
     Their points are not worked out again (one statement, by primary key)."""
     if not opportunity_ids:
         return {}
-    values = {"member_id": user.id, "today": utcnow().date()}
-    values.update((f"id_{number}", opportunity_id) for number, opportunity_id in enumerate(opportunity_ids))
+    values = {"member_id": user.id, "today": utcnow().date(), **parameter_values("id", opportunity_ids)}
     shown = {}
     for *columns, name_en, name_es, name_pt in read_rows(_still_matching_statement(len(opportunity_ids)), values).all():
         opportunity = ShownOpportunity(*columns, AreaNames(name_en, name_es, name_pt))
@@ -410,9 +409,6 @@ def still_matching(user: User, opportunity_ids: list[int]) -> dict[int, ShownOpp
 
 @cache
 def _still_matching_statement(count: int) -> Select:
-    # One statement per number of ids, each id a parameter of its own: a list of ids in one "expanding"
-    # parameter is written into the SQL again on every visit.
-    ids = [bindparam(f"id_{number}", type_=Integer) for number in range(count)]
     member_id = bindparam("member_id", type_=Integer)
     interested = select(OpportunityInterest.opportunity_id).where(OpportunityInterest.user_id == member_id)
     shown = (Opportunity.id, Opportunity.kind, Opportunity.title, Opportunity.language, Opportunity.institution,
@@ -423,7 +419,7 @@ def _still_matching_statement(count: int) -> Select:
         .join(ExpertiseArea, ExpertiseArea.id == Opportunity.field_id)
         .join(_AUTHOR, _AUTHOR.id == Opportunity.author_id)
         .where(
-            Opportunity.id.in_(ids),
+            in_parameters(Opportunity.id, "id", count),
             _listed_open(bindparam("today", type_=Date)),
             _AUTHOR.deleted_at.is_(None),
             _not_blocked(Opportunity.author_id, member_id),
