@@ -736,7 +736,7 @@ def _read_positions_statement(count: int) -> Select:
 
 def has_threads_awaiting_review(member: User) -> bool:
     """Whether the member started a thread that waits for a moderator (lists show it to them alone)."""
-    return db.session.scalar(_awaiting_review_statement(), {"author_id": member.id}) is not None
+    return read_rows(_awaiting_review_statement(), {"author_id": member.id}).first() is not None
 
 
 @cache
