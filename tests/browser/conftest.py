@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from flask import got_request_exception
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 from werkzeug.serving import make_server
 
 from community import create_app
@@ -27,8 +27,11 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 CHROMIUM_MISSING = "Chromium is required in CI: install the Debian packages chromium and chromium-driver"
-# Fail fast: every page of the app answers in milliseconds.
+# Fail fast: every page of the app answers in milliseconds. Assertions wait as long as actions do: a CI
+# machine shared with the other test worker and Chromium's processes can stall for seconds, and with
+# expect()'s own default (5 s) a journey once failed in CI still seeing the page it had clicked away from.
 TIMEOUT_MS = 10_000
+expect.set_options(timeout=TIMEOUT_MS)
 
 
 def _in_ci() -> bool:
