@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Integer, and_, bindparam, case, cast, delete, func, null, or_, select, union_all
+from sqlalchemy import Integer, Select, and_, bindparam, case, cast, delete, func, null, or_, select, union_all
 from sqlalchemy import literal as sa_literal
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -42,7 +42,7 @@ from community.markdown import render_markdown
 from community.notifications.models import NotificationKind, NotificationTopic
 from community.notifications.services import members_wanting_topic, notify
 from community.page_cache import wrote_since
-from community.rows import one_of, read_rows
+from community.rows import in_parameters, one_of, parameter_values, read_rows
 from community.screening import Screening, Verdict
 from community.settings import get_setting
 from community.types import utcnow
@@ -620,10 +620,17 @@ def answers_to(member, event_ids: list[int]) -> dict[int, RSVPStatus]:
     """The member's answer to each of the events `event_ids` (one query), by event id."""
     if not event_ids or member is None or not getattr(member, "is_authenticated", False):
         return {}
-    query = select(EventRSVP.event_id, EventRSVP.status).where(
-        EventRSVP.user_id == member.id, EventRSVP.event_id.in_(event_ids)
+    values = {"member_id": member.id, **parameter_values("event_id", event_ids)}
+    return dict(read_rows(_answers_statement(len(event_ids)), values).all())
+
+
+@cache
+def _answers_statement(count: int) -> Select:
+    # Built once for each number of events, the ids as parameters of their own (community/rows.py).
+    return select(EventRSVP.event_id, EventRSVP.status).where(
+        EventRSVP.user_id == bindparam("member_id", type_=Integer),
+        in_parameters(EventRSVP.event_id, "event_id", count),
     )
-    return dict(read_rows(query).all())
 
 
 def list_upcoming_for_feed(limit: int = FEED_LIMIT) -> list[Event]:

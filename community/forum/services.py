@@ -609,8 +609,8 @@ def is_watching_category(user: User, category: Category) -> bool:
 
 def watching_categories(user: User, category_ids: list[int]) -> list[tuple[int, str, bool]]:
     """(id, slug, whether `user` watches it) for each of the categories `category_ids`, in one query."""
-    values = {"reader_id": user.id, "category_ids": category_ids}
-    return [tuple(row) for row in read_rows(_watching_categories_statement(), values)]
+    values = {"reader_id": user.id, **parameter_values("category_id", category_ids)}
+    return [tuple(row) for row in read_rows(_watching_categories_statement(len(category_ids)), values)]
 
 
 # The statements behind a member's own marks on shared forum pages are built once, with the member and the
@@ -618,12 +618,12 @@ def watching_categories(user: User, category_ids: list[int]) -> list[tuple[int, 
 
 
 @cache
-def _watching_categories_statement() -> Select:
+def _watching_categories_statement(count: int) -> Select:
     watch = and_(CategoryWatch.category_id == Category.id, CategoryWatch.user_id == bindparam("reader_id"))
     return (
         select(Category.id, Category.slug, CategoryWatch.user_id.is_not(None))
         .outerjoin(CategoryWatch, watch)
-        .where(Category.id.in_(bindparam("category_ids", expanding=True)))
+        .where(in_parameters(Category.id, "category_id", count))
     )
 
 
@@ -828,18 +828,21 @@ def list_latest_threads(viewer: User, limit: int = 5) -> list[tuple[Thread | Lat
     read each, for the dashboard: the threads alone, without their authors, categories or tags."""
     if not viewer.is_authenticated:
         return list_threads(viewer, 1, per_page=limit, count=False).items
-    languages = reading_languages(viewer)
+    languages = list(reading_languages(viewer))
     every_language = set(languages) == set(LANGUAGES)
-    statement = _latest_threads_statement(_is_moderator(viewer), every_language)
-    values = {"reader_id": viewer.id, "languages": list(languages), "limit": limit}
+    statement = _latest_threads_statement(_is_moderator(viewer), None if every_language else len(languages))
+    values = {"reader_id": viewer.id, "limit": limit}
+    if not every_language:
+        values |= parameter_values("language", languages)
     return [(LatestThread(*columns), last_read) for *columns, last_read in read_rows(statement, values).all()]
 
 
 @cache
-def _latest_threads_statement(for_moderator: bool, every_language: bool) -> Select:
-    # Built once with the member as a parameter: the dashboard shows these on every visit.
+def _latest_threads_statement(for_moderator: bool, language_count: int | None) -> Select:
+    # Built once with the member as a parameter (and for each number of reading languages, None for all of
+    # them): the dashboard shows these on every visit.
     reader_id = bindparam("reader_id", type_=Integer)
-    conditions = [] if every_language else [Thread.language.in_(bindparam("languages", expanding=True))]
+    conditions = [] if language_count is None else [in_parameters(Thread.language, "language", language_count)]
     if not for_moderator:
         conditions += _shown_to(reader_id)
     shown = (Thread.id, Thread.title, Thread.language, Thread.post_count, Thread.last_post_at, Thread.is_hidden,

@@ -29,7 +29,7 @@ from community.i18n import current_language
 from community.page_cache import wrote_since
 from community.profiles.directory import listed_members
 from community.profiles.models import ExpertiseArea, Profile, profile_expertise
-from community.rows import read_rows
+from community.rows import in_parameters, parameter_values, read_rows
 
 COUNTERPARTS = 6
 
@@ -130,7 +130,8 @@ def _shown(member_ids: tuple[int, ...]) -> dict[int, Shown]:
     key = f"counterparts-shown:2:{'.'.join(map(str, member_ids))}"
     found = kept.get(key) if seconds > 0 else None
     if found is None:
-        found = tuple(Shown(*row) for row in read_rows(_members_statement(), {"ids": list(member_ids)}))
+        statement = _members_statement(len(member_ids))
+        found = tuple(Shown(*row) for row in read_rows(statement, parameter_values("member_id", member_ids)))
         if seconds > 0:
             kept.set(key, found, timeout=seconds)  # a tuple: kept as it is (community/worker_cache.py)
     return {shown.id: shown for shown in found}
@@ -143,10 +144,11 @@ def _ranking(country: str | None, area_ids: list[int], limit: int) -> tuple[tupl
     key = f"counterparts:{country or '-'}:{'.'.join(map(str, sorted(area_ids)))}:{limit}"
     found = kept.get(key) if seconds > 0 else None
     if found is None:
-        values = {"area_ids": area_ids, "country": country, "limit": limit}
+        values = {"country": country, "limit": limit, **parameter_values("area_id", area_ids)}
+        statement = _ranking_statement(country is not None, len(area_ids))
         found = tuple(
             (member_id, frozenset(int(area_id) for area_id in shared.split(",")))
-            for member_id, shared in read_rows(_ranking_statement(country is not None), values)
+            for member_id, shared in read_rows(statement, values)
         )
         if seconds > 0:
             kept.set(key, found, timeout=seconds)
@@ -154,11 +156,11 @@ def _ranking(country: str | None, area_ids: list[int], limit: int) -> tuple[tupl
 
 
 @cache
-def _ranking_statement(has_country: bool) -> Select:
-    # Built once, with the areas and the country as parameters. The candidates are ranked as ids and
-    # counts alone: sorting whole rows (profiles with their bios) had cost as much again. "Another
-    # country" is any country for a member without one.
-    matching = profile_expertise.c.expertise_id.in_(bindparam("area_ids", expanding=True))
+def _ranking_statement(has_country: bool, area_count: int) -> Select:
+    # Built once for each number of areas, with the areas and the country as parameters. The candidates are
+    # ranked as ids and counts alone: sorting whole rows (profiles with their bios) had cost as much again.
+    # "Another country" is any country for a member without one.
+    matching = in_parameters(profile_expertise.c.expertise_id, "area_id", area_count)
     scores = (
         select(
             profile_expertise.c.profile_id,
@@ -195,10 +197,10 @@ def _areas_statement() -> Select:
 
 
 @cache
-def _members_statement() -> Select:
+def _members_statement(count: int) -> Select:
     # Listed is checked again: the ranking may be older than a member's leaving.
     return (
         select(User.id, User.display_name, User.country, Profile.avatar_key)
         .join(Profile, Profile.user_id == User.id)
-        .where(User.id.in_(bindparam("ids", expanding=True)), listed_members())
+        .where(in_parameters(User.id, "member_id", count), listed_members())
     )
