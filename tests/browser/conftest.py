@@ -25,6 +25,10 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    # Nothing leaves the machine: every host but the live server's fails to resolve at once (IP addresses
+    # too), and `BrowserLog` reports the request. Blocking with Playwright's routing instead would send
+    # every request through Python and turn off the browser's cache: a third of the page audit's time.
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
 ]
 CHROMIUM_MISSING = "Chromium is required in CI: install the Debian packages chromium and chromium-driver"
 # Fail fast: every page of the app answers in milliseconds. Assertions wait as long as actions do: a CI
@@ -215,15 +219,15 @@ class BrowserLog:
             return False
         return f"{parts.scheme}://{parts.netloc}" != self.origin
 
-    def _block(self, route) -> None:
-        self.foreign_requests.append(route.request.url)
-        route.abort("blockedbyclient")
-
     def watch(self, context) -> None:
-        context.route(self._is_foreign, self._block)
+        context.on("request", self._on_request)
         context.on("console", self._on_console)
         context.on("weberror", self._on_page_error)
         context.on("requestfailed", self._on_request_failed)
+
+    def _on_request(self, request) -> None:
+        if self._is_foreign(request.url):  # it fails: CHROMIUM_ARGS resolve no other host
+            self.foreign_requests.append(request.url)
 
     def _on_console(self, message) -> None:
         if message.type == "error":
@@ -234,7 +238,7 @@ class BrowserLog:
 
     def _on_request_failed(self, request) -> None:
         # Leaving a page cancels what it was still loading: that is no failure of the site.
-        # Requests to other origins fail because they are blocked, and are reported as such.
+        # Requests to other origins fail because no other host resolves, and are reported as such.
         if request.failure != "net::ERR_ABORTED" and not self._is_foreign(request.url):
             self.failed_requests.append(f"{request.method} {request.url}: {request.failure}")
 

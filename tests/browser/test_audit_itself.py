@@ -41,8 +41,14 @@ def page_with_a_foreign_string():
 
 @flawed_pages.route("/audit-sample/third-party-image")
 def page_loading_from_another_origin():
-    # 192.0.2.0/24 is reserved for documentation: nothing answers there, and the browser is stopped first.
+    # 192.0.2.0/24 is reserved for documentation: nothing answers there, and the browser reaches no other host.
     return render_template_string(PAGE, title="Tracker", body='<img src="http://192.0.2.1/pixel.png" alt="">')
+
+
+@flawed_pages.route("/audit-sample/let-through")
+def page_whose_policy_lets_another_origin_through():
+    page = page_loading_from_another_origin()
+    return page, {"Content-Security-Policy": "default-src 'self'; img-src *"}
 
 
 @pytest.fixture
@@ -101,3 +107,11 @@ def test_a_request_to_another_origin_fails(app_with_flawed_pages, live_server, b
 
     # The Content-Security-Policy stops it first; were it to let it through, the browser log would catch it.
     assert any("third-party-image" in p and "http://192.0.2.1/pixel.png" in p for p in problems), problems
+
+
+def test_a_request_to_another_origin_that_the_policy_lets_through_fails_too(
+    app_with_flawed_pages, live_server, browser, browser_log
+):
+    problems = audit(app_with_flawed_pages, live_server, browser, browser_log, "/audit-sample/let-through")
+
+    assert any("request to another origin: http://192.0.2.1/pixel.png" in p for p in problems), problems
